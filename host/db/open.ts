@@ -1,0 +1,78 @@
+/**
+ * Opens the standalone host's database: PGlite in the data folder by default, PostgreSQL through
+ * node-postgres when `DATABASE_URL` is set. Migrations run under an advisory lock so several nodes
+ * starting at once on one PostgreSQL apply them exactly once.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import pg from 'pg'
+import { applyMigrations, migrateBridge } from '@/lib/parlant/db/migrate'
+import type { BridgeDatabase } from '@/lib/parlant/ports'
+
+const HOST_MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
+const MIGRATION_LOCK_KEY = 727_001
+
+export interface OpenedDatabase {
+  db: BridgeDatabase
+  engine: 'pglite' | 'postgres'
+  /** Applies the host's (Sim core shim) and the bridge's migrations. */
+  migrate(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; unset → PGlite. */
+  databaseUrl?: string
+  /** Folder for PGlite's files; unset with no `databaseUrl` → an in-memory PGlite. */
+  dataDir?: string
+  /** Pool size for PostgreSQL. */
+  poolSize?: number
+}
+
+async function migrateAll(db: BridgeDatabase) {
+  await applyMigrations(db, HOST_MIGRATIONS_FOLDER, '__host_migrations')
+  await migrateBridge(db)
+}
+
+/** Opens (and does not yet migrate) the configured database. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    const db = drizzlePg(pool)
+    return {
+      db,
+      engine: 'postgres',
+      async migrate() {
+        const client = await pool.connect()
+        try {
+          await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+          await migrateAll(drizzlePg(client))
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
+          client.release()
+        }
+      },
+      close: () => pool.end(),
+    }
+  }
+  let client: PGlite
+  if (options.dataDir) {
+    const folder = join(options.dataDir, 'pglite')
+    mkdirSync(folder, { recursive: true })
+    client = new PGlite(folder)
+  } else {
+    client = new PGlite()
+  }
+  await client.waitReady
+  const db = drizzlePglite(client)
+  return {
+    db,
+    engine: 'pglite',
+    migrate: () => migrateAll(db),
+    close: () => client.close(),
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The standalone host's users, workspaces, grants and API keys — what Sim's auth and workspace
+ * pages do inside Sim. Used by the host, `npm run host:admin` and tests.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { permissions, user, workspace } from '@sim/db/schema'
+import { generateId } from '@sim/utils/id'
+import { and, eq, isNull } from 'drizzle-orm'
+import { hostApiKeys } from '@/host/db/schema'
+import type { BridgeDatabase } from '@/lib/parlant/ports'
+import type { Permission } from '@/lib/parlant/schemas'
+
+const API_KEY_PREFIX = 'sim_host_'
+
+function hashKey(key: string) {
+  return createHash('sha256').update(key).digest('hex')
+}
+
+export interface CreatedUser {
+  id: string
+  name: string
+  email: string
+  apiKey: string
+}
+
+/** Creates a user and an API key for them; the key is returned once and stored only hashed. */
+export async function createUser(
+  db: BridgeDatabase,
+  input: { name: string; email: string; id?: string }
+): Promise<CreatedUser> {
+  const id = input.id ?? generateId()
+  const now = new Date()
+  await db
+    .insert(user)
+    .values({ id, name: input.name, email: input.email, createdAt: now, updatedAt: now })
+  const apiKey = await issueApiKey(db, id, 'default')
+  return { id, name: input.name, email: input.email, apiKey }
+}
+
+/** Issues a new API key for a user. */
+export async function issueApiKey(db: BridgeDatabase, userId: string, label?: string) {
+  const apiKey = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`
+  await db.insert(hostApiKeys).values({ id: generateId(), userId, keyHash: hashKey(apiKey), label })
+  return apiKey
+}
+
+/** The user an API key belongs to, or null for an unknown or revoked key. */
+export async function userForApiKey(db: BridgeDatabase, apiKey: string) {
+  if (!apiKey.startsWith(API_KEY_PREFIX)) return null
+  const digest = hashKey(apiKey)
+  const [row] = await db
+    .select({ userId: hostApiKeys.userId, keyHash: hostApiKeys.keyHash, name: user.name })
+    .from(hostApiKeys)
+    .innerJoin(user, eq(user.id, hostApiKeys.userId))
+    .where(and(eq(hostApiKeys.keyHash, digest), isNull(hostApiKeys.revokedAt)))
+    .limit(1)
+  if (!row) return null
+  // The lookup is by hash; comparing again in constant time keeps timing independent of the key.
+  if (!timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(digest))) return null
+  return { userId: row.userId, name: row.name }
+}
+
+/** Creates a workspace owned by `ownerId`, who gets `admin` on it. */
+export async function createWorkspace(
+  db: BridgeDatabase,
+  input: { name: string; ownerId: string; id?: string }
+) {
+  const id = input.id ?? generateId()
+  await db.insert(workspace).values({ id, name: input.name, ownerId: input.ownerId })
+  await grant(db, input.ownerId, id, 'admin')
+  return { id, name: input.name }
+}
+
+/** Sets a user's permission on a workspace (insert or change). */
+export async function grant(
+  db: BridgeDatabase,
+  userId: string,
+  workspaceId: string,
+  permission: Permission
+) {
+  await db
+    .insert(permissions)
+    .values({
+      id: generateId(),
+      userId,
+      entityType: 'workspace',
+      entityId: workspaceId,
+      permissionType: permission,
+    })
+    .onConflictDoUpdate({
+      target: [permissions.userId, permissions.entityType, permissions.entityId],
+      set: { permissionType: permission, updatedAt: new Date() },
+    })
+}
+
+/** Removes a user's permission on a workspace. */
+export async function revoke(db: BridgeDatabase, userId: string, workspaceId: string) {
+  await db
+    .delete(permissions)
+    .where(
+      and(
+        eq(permissions.userId, userId),
+        eq(permissions.entityType, 'workspace'),
+        eq(permissions.entityId, workspaceId)
+      )
+    )
+}
+
+/** A user's explicit permission on a live workspace, as Sim's `getUserEntityPermissions`. */
+export async function workspacePermission(
+  db: BridgeDatabase,
+  userId: string,
+  workspaceId: string
+): Promise<Permission | null> {
+  const [row] = await db
+    .select({ permission: permissions.permissionType })
+    .from(permissions)
+    .innerJoin(workspace, eq(workspace.id, permissions.entityId))
+    .where(
+      and(
+        eq(permissions.userId, userId),
+        eq(permissions.entityType, 'workspace'),
+        eq(permissions.entityId, workspaceId),
+        isNull(workspace.archivedAt)
+      )
+    )
+    .limit(1)
+  return row?.permission ?? null
+}
+
+/** Deletes a workspace; the bridge's rows go with it by cascade. */
+export async function deleteWorkspace(db: BridgeDatabase, workspaceId: string) {
+  await db
+    .delete(permissions)
+    .where(and(eq(permissions.entityType, 'workspace'), eq(permissions.entityId, workspaceId)))
+  await db.delete(workspace).where(eq(workspace.id, workspaceId))
+}

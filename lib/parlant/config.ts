@@ -1,0 +1,68 @@
+/**
+ * The bridge's settings, read once from the environment and validated: a bad value stops start-up
+ * with a message naming the variable.
+ */
+import { z } from 'zod'
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'must be "true" or "false"' })
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1'))
+
+const envSchema = z.object({
+  ENABLE_PARLANT_INTEGRATION: booleanFlag(true),
+  PARLANT_SOCKET_NAMESPACE: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_-]*$/, 'must start with "/" and contain only letters, digits, "-" or "_"')
+    .default('/parlant'),
+  PARLANT_WORKSPACE_ISOLATION: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === 'true', {
+      message: 'only "true" is accepted: workspace isolation cannot be turned off',
+    }),
+  PARLANT_MAX_AGENTS_PER_WORKSPACE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(10_000)
+    .default(10),
+  PARLANT_SERVER_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+  PARLANT_API_KEY: z.string().min(1).optional(),
+})
+
+/** Validated bridge settings. */
+export interface BridgeConfig {
+  enabled: boolean
+  socketNamespace: string
+  maxAgentsPerWorkspace: number
+  /** Unset → the host runs the in-process emulator. */
+  parlantServerUrl?: string
+  parlantApiKey?: string
+}
+
+/** A configuration error that names the variables at fault. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and validates the bridge's environment variables. */
+export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
+  const blankToUndefined = Object.fromEntries(
+    Object.keys(envSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]])
+  )
+  const parsed = envSchema.safeParse(blankToUndefined)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  const value = parsed.data
+  return {
+    enabled: value.ENABLE_PARLANT_INTEGRATION,
+    socketNamespace: value.PARLANT_SOCKET_NAMESPACE,
+    maxAgentsPerWorkspace: value.PARLANT_MAX_AGENTS_PER_WORKSPACE,
+    parlantServerUrl: value.PARLANT_SERVER_URL,
+    parlantApiKey: value.PARLANT_API_KEY,
+  }
+}

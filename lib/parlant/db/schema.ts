@@ -1,0 +1,185 @@
+/**
+ * The bridge's tables. Every row carries `workspace_id` (cascading from Sim's `workspace`), so any
+ * query can be, and is, scoped by workspace. Naming follows `packages/db/schema.ts`.
+ */
+import { user, workspace } from '@sim/db/schema'
+import { sql } from 'drizzle-orm'
+import {
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+import type { AgentConfig, ChatTurnResult } from '@/lib/parlant/schemas'
+
+export const workspaceAgentStatusEnum = pgEnum('workspace_agent_status', [
+  'inactive',
+  'starting',
+  'active',
+  'stopping',
+  'error',
+])
+
+/** A Parlant agent owned by a workspace. `version` is bumped by every write (compare-and-set). */
+export const workspaceAgents = pgTable(
+  'workspace_agents',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    agentName: text('agent_name').notNull(),
+    agentConfig: jsonb('agent_config').$type<AgentConfig>().notNull().default(sql`'{}'::jsonb`),
+    parlantAgentId: text('parlant_agent_id'),
+    status: workspaceAgentStatusEnum('status').notNull().default('inactive'),
+    lastError: text('last_error'),
+    statusChangedAt: timestamp('status_changed_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(0),
+    createdAt: timestamp('created_at').notNull().defaultNow(),
+    updatedAt: timestamp('updated_at').notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('workspace_agents_workspace_name_unique').on(table.workspaceId, table.agentName),
+    index('workspace_agents_workspace_created_idx').on(table.workspaceId, table.createdAt),
+    index('workspace_agents_transient_status_idx')
+      .on(table.status, table.statusChangedAt)
+      .where(sql`${table.status} in ('starting', 'stopping', 'active', 'error')`),
+  ]
+)
+
+/** Bearer tokens for machine callers of one agent. Only a SHA-256 hash of the secret is kept. */
+export const agentAuthTokens = pgTable(
+  'agent_auth_tokens',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    workspaceAgentId: text('workspace_agent_id')
+      .notNull()
+      .references(() => workspaceAgents.id, { onDelete: 'cascade' }),
+    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    tokenHash: text('token_hash').notNull(),
+    tokenPrefix: text('token_prefix').notNull(),
+    label: text('label'),
+    expiresAt: timestamp('expires_at').notNull(),
+    lastUsedAt: timestamp('last_used_at'),
+    revokedAt: timestamp('revoked_at'),
+    createdAt: timestamp('created_at').notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('agent_auth_tokens_token_hash_unique').on(table.tokenHash),
+    index('agent_auth_tokens_workspace_agent_idx').on(table.workspaceId, table.workspaceAgentId),
+  ]
+)
+
+/** Presence: a socket (on one node) subscribed to an agent's realtime room. */
+export const agentSessions = pgTable(
+  'agent_sessions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    workspaceAgentId: text('workspace_agent_id')
+      .notNull()
+      .references(() => workspaceAgents.id, { onDelete: 'cascade' }),
+    socketId: text('socket_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    userId: text('user_id').references(() => user.id, { onDelete: 'cascade' }),
+    startedAt: timestamp('started_at').notNull().defaultNow(),
+    endedAt: timestamp('ended_at'),
+  },
+  (table) => [
+    index('agent_sessions_agent_socket_idx').on(table.workspaceAgentId, table.socketId),
+    index('agent_sessions_workspace_agent_open_idx')
+      .on(table.workspaceId, table.workspaceAgentId)
+      .where(sql`${table.endedAt} is null`),
+    index('agent_sessions_node_open_idx').on(table.nodeId).where(sql`${table.endedAt} is null`),
+  ]
+)
+
+/**
+ * A conversation key mapped to one Parlant session and customer, with the persisted event cursor
+ * and a lease that serializes turns across nodes.
+ */
+export const agentConversations = pgTable(
+  'agent_conversations',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    workspaceAgentId: text('workspace_agent_id')
+      .notNull()
+      .references(() => workspaceAgents.id, { onDelete: 'cascade' }),
+    conversationKey: text('conversation_key').notNull(),
+    parlantSessionId: text('parlant_session_id'),
+    parlantCustomerId: text('parlant_customer_id').notNull(),
+    eventCursor: integer('event_cursor').notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at'),
+    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at').notNull().defaultNow(),
+    updatedAt: timestamp('updated_at').notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('agent_conversations_agent_key_unique').on(
+      table.workspaceAgentId,
+      table.conversationKey
+    ),
+    index('agent_conversations_workspace_agent_idx').on(table.workspaceId, table.workspaceAgentId),
+  ]
+)
+
+export const agentChatTurnStatusEnum = pgEnum('agent_chat_turn_status', [
+  'pending',
+  'completed',
+  'failed',
+])
+
+/**
+ * One customer message sent through the bridge, keyed by its idempotency key, so a retried send
+ * returns the recorded result instead of posting twice.
+ */
+export const agentChatTurns = pgTable(
+  'agent_chat_turns',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => agentConversations.id, { onDelete: 'cascade' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    bridgeMessageId: text('bridge_message_id').notNull(),
+    parlantEventId: text('parlant_event_id'),
+    parlantEventOffset: integer('parlant_event_offset'),
+    traceId: text('trace_id'),
+    status: agentChatTurnStatusEnum('status').notNull().default('pending'),
+    result: jsonb('result').$type<ChatTurnResult>(),
+    error: text('error'),
+    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at').notNull().defaultNow(),
+    updatedAt: timestamp('updated_at').notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('agent_chat_turns_conversation_key_unique').on(
+      table.conversationId,
+      table.idempotencyKey
+    ),
+    index('agent_chat_turns_workspace_idx').on(table.workspaceId, table.createdAt),
+  ]
+)
+
+export type WorkspaceAgentRow = typeof workspaceAgents.$inferSelect
+export type AgentAuthTokenRow = typeof agentAuthTokens.$inferSelect
+export type AgentSessionRow = typeof agentSessions.$inferSelect
+export type AgentConversationRow = typeof agentConversations.$inferSelect
+export type AgentChatTurnRow = typeof agentChatTurns.$inferSelect

@@ -1,0 +1,142 @@
+/**
+ * The bridge's own value shapes, validated by zod and shared by the database layer, the HTTP API,
+ * the socket handlers and the UI, so a bad value is rejected with the same message everywhere.
+ */
+import { z } from 'zod'
+
+/** Lifecycle states of a workspace agent. */
+export const agentStatusSchema = z.enum(['inactive', 'starting', 'active', 'stopping', 'error'])
+export type AgentStatus = z.infer<typeof agentStatusSchema>
+
+/** Workspace permission levels, weakest first. */
+export const permissionSchema = z.enum(['read', 'write', 'admin'])
+export type Permission = z.infer<typeof permissionSchema>
+
+const PERMISSION_RANK: Record<Permission, number> = { read: 1, write: 2, admin: 3 }
+
+/** Whether `have` grants at least `required` (Sim's `permissionSatisfies`). */
+export function permissionSatisfies(have: Permission | null | undefined, required: Permission) {
+  return have != null && PERMISSION_RANK[have] >= PERMISSION_RANK[required]
+}
+
+/** Ids we mint (UUIDs) and ids Sim mints (text): printable, no separators used in room names. */
+export const entityIdSchema = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "-" and "_"')
+
+export const workspaceIdSchema = entityIdSchema
+export const agentIdSchema = entityIdSchema
+
+/** Printable text: no control characters other than newline and tab. */
+const printable = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), {
+      message: 'must not contain control characters',
+    })
+
+export const agentNameSchema = printable(100)
+  .transform((value) => value.trim())
+  .pipe(z.string().min(1, 'must not be empty'))
+
+export const compositionModeSchema = z.enum([
+  'fluid',
+  'canned_fluid',
+  'composited_canned',
+  'strict_canned',
+])
+export type CompositionMode = z.infer<typeof compositionModeSchema>
+
+export const messageOutputModeSchema = z.enum(['block', 'stream'])
+
+/** A Parlant guideline: when `condition` holds, the agent does `action`. */
+export const guidelineSchema = z.strictObject({
+  id: entityIdSchema.optional(),
+  condition: printable(2000).pipe(z.string().trim().min(1, 'must not be empty')),
+  action: printable(2000).pipe(z.string().trim().min(1, 'must not be empty')),
+})
+export type Guideline = z.infer<typeof guidelineSchema>
+
+const parameterValueSchema = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])
+
+/** The agent's configuration as stored in `workspace_agents.agent_config`. */
+export const agentConfigSchema = z.strictObject({
+  description: printable(2000).optional(),
+  compositionMode: compositionModeSchema.default('fluid'),
+  messageOutputMode: messageOutputModeSchema.default('block'),
+  maxEngineIterations: z.number().int('must be an integer').min(1).max(10).default(3),
+  guidelines: z.array(guidelineSchema).max(100, 'at most 100 guidelines').default([]),
+  parameters: z
+    .record(z.string().min(1).max(64), parameterValueSchema)
+    .refine((value) => Object.keys(value).length <= 50, { message: 'at most 50 parameters' })
+    .default({}),
+})
+export type AgentConfig = z.infer<typeof agentConfigSchema>
+export type AgentConfigInput = z.input<typeof agentConfigSchema>
+
+/** Body of a create request: a name plus the configuration. */
+export const createAgentInputSchema = agentConfigSchema.extend({ name: agentNameSchema })
+export type CreateAgentInput = z.input<typeof createAgentInputSchema>
+
+/** Body of an update request: every field optional; only given fields change. */
+export const updateAgentInputSchema = z.strictObject({
+  name: agentNameSchema.optional(),
+  description: printable(2000).optional(),
+  compositionMode: compositionModeSchema.optional(),
+  messageOutputMode: messageOutputModeSchema.optional(),
+  maxEngineIterations: z.number().int('must be an integer').min(1).max(10).optional(),
+  guidelines: z.array(guidelineSchema).max(100, 'at most 100 guidelines').optional(),
+  parameters: agentConfigSchema.shape.parameters.unwrap().optional(),
+})
+export type UpdateAgentInput = z.input<typeof updateAgentInputSchema>
+
+/** A conversation key: caller-chosen (e.g. a Sim chat id) or derived per workflow execution. */
+export const conversationKeySchema = printable(200).pipe(
+  z.string().trim().min(1, 'must not be empty')
+)
+
+export const chatMessageSchema = printable(20_000).pipe(
+  z.string().trim().min(1, 'must not be empty')
+)
+
+/** One message the agent produced in a turn. */
+export const agentMessageSchema = z.object({
+  id: z.string(),
+  offset: z.number().int(),
+  source: z.string(),
+  text: z.string(),
+  participant: z.string().nullable().optional(),
+  createdAt: z.string(),
+})
+export type AgentMessage = z.infer<typeof agentMessageSchema>
+
+/** The outcome of one chat turn, as returned to callers and recorded for idempotent retries. */
+export const chatTurnResultSchema = z.object({
+  content: z.string(),
+  outcome: z.enum(['replied', 'no_reply', 'manual_mode', 'cancelled']),
+  messages: z.array(agentMessageSchema),
+  preambles: z.array(agentMessageSchema),
+  toolCalls: z.array(z.record(z.string(), z.unknown())),
+  matchedGuidelines: z.array(z.string()),
+  agentId: z.string(),
+  sessionId: z.string(),
+  conversationKey: z.string(),
+  traceId: z.string(),
+  timing: z.object({
+    startedAt: z.string(),
+    completedAt: z.string(),
+    durationMs: z.number(),
+  }),
+})
+export type ChatTurnResult = z.infer<typeof chatTurnResultSchema>
+
+/** Turns a zod error into `{ field, message }` pairs with dotted paths. */
+export function describeIssues(error: z.ZodError): Array<{ field: string; message: string }> {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)',
+    message: issue.message,
+  }))
+}
