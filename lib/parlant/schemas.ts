@@ -29,12 +29,22 @@ export const entityIdSchema = z
 export const workspaceIdSchema = entityIdSchema
 export const agentIdSchema = entityIdSchema
 
+/** True when `value` holds a C0 control character other than tab, newline or carriage return, or DEL. */
+function hasControlCharacters(value: string) {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f)
+      return true
+  }
+  return false
+}
+
 /** Printable text: no control characters other than newline and tab. */
 const printable = (max: number) =>
   z
     .string({ error: 'must be a string' })
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), {
+    .refine((value) => !hasControlCharacters(value), {
       message: 'must not contain control characters',
     })
 
