@@ -1,0 +1,637 @@
+/**
+ * A thin, typed Parlant REST client over `fetch`.
+ *
+ * Why not wrap the official `parlant-client`: it retries 408/429/5xx for every method (so a 500 on
+ * a customer message posts it again, and a 504 long poll is repeated), defaults to a 60 s timeout
+ * that races the server's 60 s `wait_for_data`, has no auth option, and reports timeouts as a plain
+ * error. Here every call has its own timeout, only GETs are retried, a breaker guards the server,
+ * every response is parsed through our zod schemas and every error is typed and scrubbed.
+ *
+ * Parlant data (DTOs, bodies, event `data`) keeps its snake_case wire shape; the client's own call
+ * options are camelCase.
+ */
+
+import { createLogger } from '@sim/logger'
+import type { z } from 'zod'
+import { type BreakerOptions, CircuitBreaker } from '@/lib/parlant/client/breaker'
+import {
+  ParlantContractError,
+  ParlantError,
+  ParlantForbidden,
+  ParlantNotFound,
+  ParlantRateLimited,
+  ParlantRejected,
+  ParlantTimeout,
+  ParlantUnavailable,
+  type RequestTarget,
+  rejectedFields,
+  scrub,
+} from '@/lib/parlant/client/errors'
+import { type RetryOptions, retryPolicy, withRetry } from '@/lib/parlant/client/retry'
+import {
+  type Agent,
+  type AgentCreationParams,
+  type AgentUpdateParams,
+  agentSchema,
+  type Customer,
+  type CustomerCreationParams,
+  customerSchema,
+  detailErrorSchema,
+  type EventCreationParams,
+  type EventKind,
+  type EventSource,
+  eventSchema,
+  type Guideline,
+  type GuidelineCreationParams,
+  type GuidelineUpdateParams,
+  type GuidelineWithRelationships,
+  guidelineSchema,
+  guidelineWithRelationshipsSchema,
+  type Health,
+  healthSchema,
+  httpValidationErrorSchema,
+  type Moderation,
+  type ParlantEvent,
+  type Session,
+  type SessionCreationParams,
+  type SessionUpdateParams,
+  sessionListingSchema,
+  sessionSchema,
+  type Tag,
+  tagSchema,
+} from '@/lib/parlant/client/schemas'
+import type { BridgeLogger } from '@/lib/parlant/ports'
+
+export interface ParlantTimeouts {
+  /** Client timeout of an ordinary call. Default 10 000 ms. */
+  defaultMs?: number
+  /** Added to `wait_for_data` for long polls, so the server's 504 arrives first. Default 10 000. */
+  longPollMarginMs?: number
+}
+
+export interface ParlantClientOptions {
+  /** `PARLANT_SERVER_URL`, e.g. `http://127.0.0.1:8800`. */
+  baseUrl: string
+  /** `PARLANT_API_KEY`: sent as `Authorization: Bearer <key>` on every call when set. */
+  apiKey?: string
+  /** Injectable fetch (tests). Default the global one. */
+  fetch?: typeof fetch
+  timeouts?: ParlantTimeouts
+  /** Retry policy for GETs; `false` disables retries. */
+  retry?: RetryOptions | false
+  /** A shared breaker, breaker options, or `false` for none. Default: a new breaker per client. */
+  breaker?: CircuitBreaker | BreakerOptions | false
+  logger?: BridgeLogger
+}
+
+/** Options every call accepts. */
+export interface CallOptions {
+  /** Overrides the client timeout for this call. */
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export interface ListEventsOptions extends CallOptions {
+  /** Only events with `offset >= minOffset`. Default 0. */
+  minOffset?: number
+  /** Sent as one comma-separated string (Parlant keeps only the last of repeated params). */
+  kinds?: readonly EventKind[]
+  source?: EventSource
+  traceId?: string
+  /** Long-poll seconds (integer). 0 (default) returns at once, possibly empty. */
+  waitForData?: number
+}
+
+/**
+ * The result of a list/long poll. `timedOut` is true when the server answered 504 (nothing new
+ * within `wait_for_data`): "no news, poll again", not an error.
+ */
+export interface EventBatch {
+  /** Sorted by offset, deduplicated by id. */
+  events: ParlantEvent[]
+  timedOut: boolean
+  /** Where the next poll should start: last offset + 1, or the given `minOffset`. */
+  nextOffset: number
+}
+
+export interface ReadEventOptions extends CallOptions {
+  /** Wait until a streamed message's `chunks` end with null. */
+  waitForCompletion?: boolean
+  /** Seconds to wait for completion. Default 30. */
+  waitForData?: number
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Query = Record<string, string | number | boolean | undefined | null>
+
+interface Call<T> {
+  method: Method
+  path: string
+  query?: Query
+  body?: unknown
+  schema?: z.ZodType<T>
+  timeoutMs?: number
+  signal?: AbortSignal
+  /** A 504 is the expected "nothing new" answer of a long poll. */
+  allowGatewayTimeout?: boolean
+  /** Client timeouts may be retried (not for long polls, which already waited). */
+  retryTimeouts?: boolean
+}
+
+const GATEWAY_TIMEOUT = Symbol('gateway-timeout')
+
+const enc = encodeURIComponent
+
+/** Creates a client for one Parlant server. */
+export function createParlantClient(options: ParlantClientOptions) {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '')
+  const apiKey = options.apiKey && options.apiKey.length > 0 ? options.apiKey : undefined
+  const secrets = apiKey ? [apiKey] : []
+  const fetchImpl = options.fetch ?? globalThis.fetch
+  const defaultTimeoutMs = options.timeouts?.defaultMs ?? 10_000
+  const longPollMarginMs = options.timeouts?.longPollMarginMs ?? 10_000
+  const policy = retryPolicy(options.retry === false ? { retries: 0 } : options.retry)
+  const breaker =
+    options.breaker === false
+      ? undefined
+      : options.breaker instanceof CircuitBreaker
+        ? options.breaker
+        : new CircuitBreaker(options.breaker)
+  const logger = options.logger ?? createLogger('parlant-client')
+
+  function buildUrl(path: string, query?: Query) {
+    const params = new URLSearchParams()
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== null) params.set(key, String(value))
+    }
+    const qs = params.toString()
+    return `${baseUrl}${path}${qs ? `?${qs}` : ''}`
+  }
+
+  function detailOf(text: string): string {
+    try {
+      const json: unknown = JSON.parse(text)
+      const detail = detailErrorSchema.safeParse(json)
+      if (detail.success) return scrub(detail.data.detail, secrets)
+    } catch {
+      // Parlant's 500s may have empty or non-JSON bodies; fall through to the raw text.
+    }
+    return scrub(text.trim(), secrets)
+  }
+
+  function httpError(status: number, text: string, target: RequestTarget, headers: Headers) {
+    const where = `${target.method} ${target.path}`
+    const detail = detailOf(text)
+    const suffix = detail ? `: ${detail}` : ''
+    if (status === 404)
+      return new ParlantNotFound(`Parlant ${where}: not found${suffix}`, target, 404)
+    if (status === 401 || status === 403) {
+      // The body echoes our request headers; keep none of it.
+      return new ParlantForbidden(
+        `Parlant ${where}: authorization failed (${status}); check PARLANT_API_KEY and the server's authorization policy`,
+        target,
+        status
+      )
+    }
+    if (status === 429) {
+      const retryAfter = Number(headers.get('retry-after'))
+      return new ParlantRateLimited(
+        `Parlant ${where}: rate limited (429)`,
+        target,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined
+      )
+    }
+    if (status === 504)
+      return new ParlantTimeout(`Parlant ${where}: gateway timeout (504)`, target, undefined, 504)
+    if (status >= 500) {
+      return new ParlantUnavailable(
+        `Parlant ${where}: server error ${status}${suffix}`,
+        target,
+        'server_error',
+        status
+      )
+    }
+    let fields: ReturnType<typeof rejectedFields> = []
+    try {
+      const parsed = httpValidationErrorSchema.safeParse(JSON.parse(text))
+      if (parsed.success) fields = rejectedFields(parsed.data.detail)
+    } catch {
+      // Not a FastAPI validation body.
+    }
+    const summary =
+      fields.length > 0 ? `: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}` : suffix
+    return new ParlantRejected(
+      `Parlant ${where}: rejected (${status})${summary}`,
+      target,
+      status,
+      fields
+    )
+  }
+
+  async function attempt<T>(call: Call<T>): Promise<T | typeof GATEWAY_TIMEOUT> {
+    const target: RequestTarget = { method: call.method, path: call.path }
+    const where = `${call.method} ${call.path}`
+    const permit = breaker?.tryAcquire()
+    if (breaker && !permit) {
+      const seconds = Math.ceil(breaker.retryInMs() / 1000)
+      throw new ParlantUnavailable(
+        `Parlant ${where}: server unavailable (circuit open after repeated failures; next probe in ${seconds}s)`,
+        target,
+        'breaker_open'
+      )
+    }
+    const timeoutMs = call.timeoutMs ?? defaultTimeoutMs
+    const controller = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+    }, timeoutMs)
+    const onCallerAbort = () => controller.abort()
+    call.signal?.addEventListener('abort', onCallerAbort, { once: true })
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (apiKey) headers.authorization = `Bearer ${apiKey}`
+    if (call.body !== undefined) headers['content-type'] = 'application/json'
+    const started = Date.now()
+    let status = 0
+    let text = ''
+    let responseHeaders = new Headers()
+    try {
+      const response = await fetchImpl(buildUrl(call.path, call.query), {
+        method: call.method,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: controller.signal,
+      })
+      status = response.status
+      responseHeaders = response.headers
+      // The body is read under the same timeout: a slow body is as bad as a slow answer.
+      text = await response.text()
+    } catch (error) {
+      if (timedOut) {
+        permit?.failure()
+        logger.warn('Parlant call timed out', { method: call.method, path: call.path, timeoutMs })
+        throw new ParlantTimeout(
+          `Parlant ${where}: timed out after ${timeoutMs} ms`,
+          target,
+          timeoutMs
+        )
+      }
+      if (call.signal?.aborted) {
+        permit?.release()
+        throw new ParlantError(`Parlant ${where}: aborted by caller`, target)
+      }
+      permit?.failure()
+      const cause = scrub(
+        error instanceof Error ? describeNetworkError(error) : String(error),
+        secrets
+      )
+      logger.warn('Parlant unreachable', { method: call.method, path: call.path, cause })
+      throw new ParlantUnavailable(`Parlant ${where}: unreachable (${cause})`, target, 'network')
+    } finally {
+      clearTimeout(timer)
+      call.signal?.removeEventListener('abort', onCallerAbort)
+    }
+    const elapsedMs = Date.now() - started
+    if (status === 504 && call.allowGatewayTimeout) {
+      permit?.success()
+      logger.debug('Parlant long poll: no news', { path: call.path, elapsedMs })
+      return GATEWAY_TIMEOUT
+    }
+    if (status < 200 || status >= 300) {
+      if (status >= 500) permit?.failure()
+      else permit?.success()
+      const error = httpError(status, text, target, responseHeaders)
+      logger.warn('Parlant call failed', {
+        method: call.method,
+        path: call.path,
+        status,
+        elapsedMs,
+      })
+      throw error
+    }
+    permit?.success()
+    logger.debug('Parlant call', { method: call.method, path: call.path, status, elapsedMs })
+    if (!call.schema) return undefined as T
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      throw new ParlantContractError(`Parlant ${where}: response is not JSON`, target, status, [])
+    }
+    const parsed = call.schema.safeParse(json)
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      throw new ParlantContractError(
+        `Parlant ${where}: response does not match the Parlant contract (${issues.slice(0, 3).join('; ')})`,
+        target,
+        status,
+        issues
+      )
+    }
+    return parsed.data
+  }
+
+  function isRetryable(call: Call<unknown>) {
+    return (error: unknown) =>
+      (error instanceof ParlantUnavailable && error.reason !== 'breaker_open') ||
+      error instanceof ParlantRateLimited ||
+      (error instanceof ParlantTimeout && call.retryTimeouts === true)
+  }
+
+  async function request<T>(call: Call<T>): Promise<T | typeof GATEWAY_TIMEOUT> {
+    // Only GETs are retried: Parlant has no idempotency keys, so a re-sent POST may act twice.
+    if (call.method !== 'GET') return attempt(call)
+    return withRetry(
+      () => attempt(call),
+      policy,
+      isRetryable(call as Call<unknown>),
+      (error) => (error instanceof ParlantRateLimited ? (error.retryAfterMs ?? 0) : 0)
+    )
+  }
+
+  async function send<T>(call: Call<T>): Promise<T> {
+    const result = await request({ retryTimeouts: true, ...call })
+    if (result === GATEWAY_TIMEOUT) throw new Error('unreachable: 504 not allowed here')
+    return result
+  }
+
+  const agents = {
+    /** `POST /agents`; pass our own `id`. A duplicate id is a 500 on Parlant (not 409). */
+    create: (params: AgentCreationParams, opts: CallOptions = {}): Promise<Agent> =>
+      send({ method: 'POST', path: '/agents', body: params, schema: agentSchema, ...opts }),
+    get: (agentId: string, opts: CallOptions = {}): Promise<Agent> =>
+      send({ method: 'GET', path: `/agents/${enc(agentId)}`, schema: agentSchema, ...opts }),
+    update: (agentId: string, params: AgentUpdateParams, opts: CallOptions = {}): Promise<Agent> =>
+      send({
+        method: 'PATCH',
+        path: `/agents/${enc(agentId)}`,
+        body: params,
+        schema: agentSchema,
+        ...opts,
+      }),
+    delete: (agentId: string, opts: CallOptions = {}): Promise<void> =>
+      send({ method: 'DELETE', path: `/agents/${enc(agentId)}`, ...opts }),
+    list: (opts: CallOptions = {}): Promise<Agent[]> =>
+      send({ method: 'GET', path: '/agents', schema: agentSchema.array(), ...opts }),
+  }
+
+  const customers = {
+    get: (customerId: string, opts: CallOptions = {}): Promise<Customer> =>
+      send({
+        method: 'GET',
+        path: `/customers/${enc(customerId)}`,
+        schema: customerSchema,
+        ...opts,
+      }),
+    create: (params: CustomerCreationParams, opts: CallOptions = {}): Promise<Customer> =>
+      send({ method: 'POST', path: '/customers', body: params, schema: customerSchema, ...opts }),
+    delete: (customerId: string, opts: CallOptions = {}): Promise<void> =>
+      send({ method: 'DELETE', path: `/customers/${enc(customerId)}`, ...opts }),
+    /**
+     * Returns the customer with this deterministic id, creating it when absent. GET first because a
+     * duplicate create is a 500 on Parlant; a 500 after create (a concurrent creator won) re-reads.
+     */
+    async getOrCreate(
+      params: CustomerCreationParams & { id: string },
+      opts: CallOptions = {}
+    ): Promise<Customer> {
+      try {
+        return await customers.get(params.id, opts)
+      } catch (error) {
+        if (!(error instanceof ParlantNotFound)) throw error
+      }
+      try {
+        return await customers.create(params, opts)
+      } catch (error) {
+        if (error instanceof ParlantUnavailable && error.reason === 'server_error') {
+          try {
+            return await customers.get(params.id, opts)
+          } catch {
+            // The re-read failed too: report the original failure.
+          }
+        }
+        throw error
+      }
+    },
+  }
+
+  const sessions = {
+    /** `POST /sessions?allow_greeting=false`: the agent speaks only when spoken to. */
+    create: (params: SessionCreationParams, opts: CallOptions = {}): Promise<Session> =>
+      send({
+        method: 'POST',
+        path: '/sessions',
+        query: { allow_greeting: false },
+        body: params,
+        schema: sessionSchema,
+        ...opts,
+      }),
+    get: (sessionId: string, opts: CallOptions = {}): Promise<Session> =>
+      send({ method: 'GET', path: `/sessions/${enc(sessionId)}`, schema: sessionSchema, ...opts }),
+    /** `PATCH /sessions/{id}`: mode (`manual` stops future auto-replies), title, metadata… */
+    update: (
+      sessionId: string,
+      params: SessionUpdateParams,
+      opts: CallOptions = {}
+    ): Promise<Session> =>
+      send({
+        method: 'PATCH',
+        path: `/sessions/${enc(sessionId)}`,
+        body: params,
+        schema: sessionSchema,
+        ...opts,
+      }),
+    delete: (sessionId: string, opts: CallOptions = {}): Promise<void> =>
+      send({ method: 'DELETE', path: `/sessions/${enc(sessionId)}`, ...opts }),
+    /** `GET /sessions` (unpaginated form). */
+    async list(
+      filter: { agentId?: string; customerId?: string } = {},
+      opts: CallOptions = {}
+    ): Promise<Session[]> {
+      const result = await send({
+        method: 'GET',
+        path: '/sessions',
+        query: { agent_id: filter.agentId, customer_id: filter.customerId },
+        schema: sessionListingSchema.or(sessionSchema.array()),
+        ...opts,
+      })
+      return Array.isArray(result) ? result : result.items
+    },
+  }
+
+  const events = {
+    /**
+     * `POST /sessions/{id}/events`. Never retried, whatever happens: after an ambiguous failure
+     * list the events and look for your `metadata` marker before posting again.
+     */
+    create: (
+      sessionId: string,
+      params: EventCreationParams,
+      opts: CallOptions & { moderation?: Moderation } = {}
+    ): Promise<ParlantEvent> =>
+      send({
+        method: 'POST',
+        path: `/sessions/${enc(sessionId)}/events`,
+        query: { moderation: opts.moderation },
+        body: params,
+        schema: eventSchema,
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
+      }),
+    /** Posts a customer message (the turn's `trace_id` is on the returned event). */
+    sendCustomerMessage: (
+      sessionId: string,
+      message: string,
+      metadata?: Record<string, unknown>,
+      opts: CallOptions = {}
+    ): Promise<ParlantEvent> =>
+      events.create(sessionId, { kind: 'message', source: 'customer', message, metadata }, opts),
+    /**
+     * `GET /sessions/{id}/events`, a long poll when `waitForData > 0`. A 504 (nothing new in time)
+     * resolves to `{ events: [], timedOut: true }`; a 404 throws `ParlantNotFound` (session gone).
+     */
+    async list(sessionId: string, opts: ListEventsOptions = {}): Promise<EventBatch> {
+      const waitForData = Math.max(0, Math.floor(opts.waitForData ?? 0))
+      const minOffset = opts.minOffset ?? 0
+      const result = await request({
+        method: 'GET',
+        path: `/sessions/${enc(sessionId)}/events`,
+        query: {
+          min_offset: minOffset,
+          kinds: opts.kinds && opts.kinds.length > 0 ? opts.kinds.join(',') : undefined,
+          source: opts.source,
+          trace_id: opts.traceId,
+          wait_for_data: waitForData,
+        },
+        schema: eventSchema.array(),
+        timeoutMs: opts.timeoutMs ?? waitForData * 1000 + longPollMarginMs,
+        signal: opts.signal,
+        allowGatewayTimeout: true,
+        retryTimeouts: false,
+      })
+      if (result === GATEWAY_TIMEOUT) return { events: [], timedOut: true, nextOffset: minOffset }
+      const sorted = dedupeAndSort(result)
+      const last = sorted[sorted.length - 1]
+      return {
+        events: sorted,
+        timedOut: false,
+        nextOffset: last ? Math.max(minOffset, last.offset + 1) : minOffset,
+      }
+    },
+    /**
+     * `GET /sessions/{id}/events/{eventId}`; with `waitForCompletion` the server holds the answer
+     * until a streamed message's chunks end with null.
+     */
+    get(sessionId: string, eventId: string, opts: ReadEventOptions = {}): Promise<ParlantEvent> {
+      const waitForData = Math.max(0, Math.floor(opts.waitForData ?? 30))
+      return send({
+        method: 'GET',
+        path: `/sessions/${enc(sessionId)}/events/${enc(eventId)}`,
+        query: {
+          wait_for_completion: opts.waitForCompletion ?? false,
+          wait_for_data: waitForData,
+        },
+        schema: eventSchema,
+        timeoutMs:
+          opts.timeoutMs ??
+          (opts.waitForCompletion ? waitForData * 1000 + longPollMarginMs : undefined),
+        signal: opts.signal,
+        retryTimeouts: !opts.waitForCompletion,
+      })
+    },
+  }
+
+  const guidelines = {
+    /** `POST /guidelines`; tag it `agent:{agent_id}` to scope it to one agent. */
+    create: (params: GuidelineCreationParams, opts: CallOptions = {}): Promise<Guideline> =>
+      send({ method: 'POST', path: '/guidelines', body: params, schema: guidelineSchema, ...opts }),
+    /** `GET /guidelines?tag_id=`. */
+    list: (filter: { tagId?: string } = {}, opts: CallOptions = {}): Promise<Guideline[]> =>
+      send({
+        method: 'GET',
+        path: '/guidelines',
+        query: { tag_id: filter.tagId },
+        schema: guidelineSchema.array(),
+        ...opts,
+      }),
+    get: (guidelineId: string, opts: CallOptions = {}): Promise<GuidelineWithRelationships> =>
+      send({
+        method: 'GET',
+        path: `/guidelines/${enc(guidelineId)}`,
+        schema: guidelineWithRelationshipsSchema,
+        ...opts,
+      }),
+    update: (
+      guidelineId: string,
+      params: GuidelineUpdateParams,
+      opts: CallOptions = {}
+    ): Promise<GuidelineWithRelationships> =>
+      send({
+        method: 'PATCH',
+        path: `/guidelines/${enc(guidelineId)}`,
+        body: params,
+        schema: guidelineWithRelationshipsSchema,
+        ...opts,
+      }),
+    delete: (guidelineId: string, opts: CallOptions = {}): Promise<void> =>
+      send({ method: 'DELETE', path: `/guidelines/${enc(guidelineId)}`, ...opts }),
+  }
+
+  const tags = {
+    create: (name: string, opts: CallOptions = {}): Promise<Tag> =>
+      send({ method: 'POST', path: '/tags', body: { name }, schema: tagSchema, ...opts }),
+    /** `GET /tags?name=`. */
+    list: (filter: { name?: string } = {}, opts: CallOptions = {}): Promise<Tag[]> =>
+      send({
+        method: 'GET',
+        path: '/tags',
+        query: { name: filter.name },
+        schema: tagSchema.array(),
+        ...opts,
+      }),
+    get: (tagId: string, opts: CallOptions = {}): Promise<Tag> =>
+      send({ method: 'GET', path: `/tags/${enc(tagId)}`, schema: tagSchema, ...opts }),
+    delete: (tagId: string, opts: CallOptions = {}): Promise<void> =>
+      send({ method: 'DELETE', path: `/tags/${enc(tagId)}`, ...opts }),
+  }
+
+  return {
+    baseUrl,
+    /** The breaker guarding this server (undefined when disabled). */
+    breaker,
+    /** `GET /healthz`: always 200 on Parlant and cached there for minutes — liveness, not readiness. */
+    health: (opts: CallOptions = {}): Promise<Health> =>
+      send({ method: 'GET', path: '/healthz', schema: healthSchema, ...opts }),
+    agents,
+    customers,
+    sessions,
+    events,
+    guidelines,
+    tags,
+  }
+}
+
+/** The client `createParlantClient` returns. */
+export type ParlantClient = ReturnType<typeof createParlantClient>
+
+/** Sorts by offset and drops duplicate ids (Parlant returns store order, not offset order). */
+export function dedupeAndSort(events: readonly ParlantEvent[]): ParlantEvent[] {
+  const seen = new Set<string>()
+  const out: ParlantEvent[] = []
+  for (const event of [...events].sort((a, b) => a.offset - b.offset)) {
+    if (seen.has(event.id)) continue
+    seen.add(event.id)
+    out.push(event)
+  }
+  return out
+}
+
+/** Node's fetch hides the real cause (ECONNREFUSED…) in `cause`; surface its code only. */
+function describeNetworkError(error: Error): string {
+  const cause = (error as Error & { cause?: unknown }).cause
+  if (cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string') {
+    return cause.code
+  }
+  return error.message
+}

@@ -1,0 +1,124 @@
+/**
+ * Typed errors of the Parlant client. Every message is built from scrubbed text: Parlant's 403/429
+ * bodies echo all request headers (including `Authorization: Bearer <key>`), so raw bodies and
+ * header dumps never reach a message, a log line or a caller.
+ */
+import type { ValidationErrorItem } from '@/lib/parlant/client/schemas'
+
+/** Where a request went, for error messages: method and path (ids only, never headers or keys). */
+export interface RequestTarget {
+  method: string
+  path: string
+}
+
+/** Base class of every error the client throws. */
+export class ParlantError extends Error {
+  /** HTTP status when the server answered, otherwise undefined. */
+  readonly status: number | undefined
+  readonly method: string
+  readonly path: string
+
+  constructor(message: string, target: RequestTarget, status?: number, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+    this.status = status
+    this.method = target.method
+    this.path = target.path
+  }
+}
+
+/** Why Parlant is unavailable. */
+export type UnavailableReason = 'network' | 'server_error' | 'breaker_open'
+
+/** Parlant could not be reached, answered 5xx, or the breaker is open and the call failed fast. */
+export class ParlantUnavailable extends ParlantError {
+  readonly reason: UnavailableReason
+  constructor(message: string, target: RequestTarget, reason: UnavailableReason, status?: number) {
+    super(message, target, status)
+    this.reason = reason
+  }
+}
+
+/** The call exceeded its client-side timeout, or a non-long-poll call got a 504. */
+export class ParlantTimeout extends ParlantError {
+  readonly timeoutMs: number | undefined
+  constructor(message: string, target: RequestTarget, timeoutMs?: number, status?: number) {
+    super(message, target, status)
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/** 404: the agent, customer, session, event, guideline or tag does not exist. */
+export class ParlantNotFound extends ParlantError {}
+
+/** One invalid field of a rejected request, from FastAPI's `detail[]`. */
+export interface RejectedField {
+  /** Dotted location, e.g. `body.source` or `query.min_offset`. */
+  field: string
+  message: string
+  type: string
+}
+
+/** 4xx other than 403/404/429: the request was rejected; 422 carries the field list. */
+export class ParlantRejected extends ParlantError {
+  readonly fields: RejectedField[]
+  constructor(message: string, target: RequestTarget, status: number, fields: RejectedField[]) {
+    super(message, target, status)
+    this.fields = fields
+  }
+}
+
+/** 401/403: the server refused our credentials (the echoed headers are never kept). */
+export class ParlantForbidden extends ParlantError {}
+
+/** 429: rate limited. */
+export class ParlantRateLimited extends ParlantError {
+  readonly retryAfterMs: number | undefined
+  constructor(message: string, target: RequestTarget, retryAfterMs?: number) {
+    super(message, target, 429)
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/** The server answered 2xx with a body that does not follow Parlant's contract. */
+export class ParlantContractError extends ParlantError {
+  /** Zod's issue summary (paths and messages only, never values). */
+  readonly issues: string[]
+  constructor(message: string, target: RequestTarget, status: number, issues: string[]) {
+    super(message, target, status)
+    this.issues = issues
+  }
+}
+
+/** Converts FastAPI `detail[]` items to our field list. */
+export function rejectedFields(items: ValidationErrorItem[]): RejectedField[] {
+  return items.map((item) => ({
+    field: item.loc.join('.'),
+    message: scrub(item.msg, []),
+    type: item.type,
+  }))
+}
+
+const MAX_DETAIL = 300
+
+/**
+ * Removes secrets from text that came from the server: every given secret, any bearer token, any
+ * `Authorization`/`Cookie`/`X-Api-Key` header value and Starlette's `HEADERS=Headers({...})` dump,
+ * then truncates. Used on everything that ends up in a message or a log.
+ */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const secret of secrets) {
+    if (secret.length > 0) out = out.split(secret).join('[redacted]')
+  }
+  out = out
+    // Starlette's dump sits at the end of the detail; drop everything from it on.
+    .replace(/HEADERS=[\s\S]*$/i, 'HEADERS=[redacted]')
+    .replace(/Headers\(\{[\s\S]*\}\)/g, 'Headers([redacted])')
+    .replace(/Bearer\s+[^\s'",})\]]+/gi, 'Bearer [redacted]')
+    .replace(
+      /(['"]?(?:authorization|cookie|set-cookie|x-api-key|proxy-authorization)['"]?\s*[:=]\s*)(['"]?)[^'",}\n]*\2/gi,
+      '$1[redacted]'
+    )
+  return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL)}…` : out
+}
