@@ -15,7 +15,8 @@ function aliasesFromTsconfig() {
   return Object.entries(tsconfig.compilerOptions.paths).map(([specifier, [target]]) => {
     const wildcard = specifier.endsWith('/*')
     const prefix = wildcard ? specifier.slice(0, -2) : specifier
-    const replacement = `${root}${(target ?? '').replace(/^\.\//, '').replace(/\/\*$/, '')}`
+    const replacement =
+      `${root}${(target ?? '').replace(/^\.\//, '').replace(/\/?\*$/, '')}`.replace(/\/$/, '')
     const escaped = prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
     return wildcard
       ? { find: new RegExp(`^${escaped}/`), replacement: `${replacement}/` }

@@ -1,0 +1,46 @@
+/** The standalone host's own settings (the bridge's are in `lib/parlant/config.ts`). */
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import { ConfigError } from '@/lib/parlant/config'
+
+const hostEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PARLANT_BRIDGE_DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  INTERNAL_API_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  NODE_ID: z.string().min(1).optional(),
+})
+
+export interface HostConfig {
+  port: number
+  hostname: string
+  dataDir: string
+  databaseUrl?: string
+  redisUrl?: string
+  internalApiSecret?: string
+  nodeId?: string
+}
+
+/** Reads and validates the host's environment variables. */
+export function loadHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
+  const picked = Object.fromEntries(
+    Object.keys(hostEnvSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]])
+  )
+  const parsed = hostEnvSchema.safeParse(picked)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  const value = parsed.data
+  return {
+    port: value.PORT,
+    hostname: value.HOST,
+    dataDir: resolve(value.PARLANT_BRIDGE_DATA_DIR),
+    databaseUrl: value.DATABASE_URL,
+    redisUrl: value.REDIS_URL,
+    internalApiSecret: value.INTERNAL_API_SECRET,
+    nodeId: value.NODE_ID,
+  }
+}

@@ -1,0 +1,43 @@
+/** `npm start`: runs the standalone host until SIGINT/SIGTERM. */
+import { startHost } from '@/host/server'
+import { ConfigError } from '@/lib/parlant/config'
+
+async function main() {
+  const host = await startHost()
+  const { identity } = host
+  process.stdout.write(
+    [
+      '',
+      `Sim ⇄ Parlant bridge is running at ${host.url}`,
+      `  database: ${host.database.engine}   parlant: ${host.bridgeConfig.parlantServerUrl ?? 'in-process emulator'}`,
+      `  dev workspace: ${identity.workspaceId}`,
+      identity.created
+        ? `  dev API key (also in ${host.config.dataDir}/dev-api-key): ${identity.apiKey}`
+        : `  dev API key: see ${host.config.dataDir}/dev-api-key`,
+      '',
+    ].join('\n')
+  )
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    process.stdout.write(`\n${signal} received, shutting down\n`)
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    await host.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? error.stack
+        : String(error)
+  process.stderr.write(`Failed to start: ${message}\n`)
+  process.exit(1)
+})

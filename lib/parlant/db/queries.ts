@@ -1,0 +1,211 @@
+/**
+ * Workspace-scoped queries. Every function takes the workspace id and puts it in its WHERE clause,
+ * so no caller can reach another workspace's rows through this module, whatever ids it passes.
+ */
+import { generateId } from '@sim/utils/id'
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
+import {
+  agentAuthTokens,
+  agentConversations,
+  agentSessions,
+  type WorkspaceAgentRow,
+  workspaceAgents,
+} from '@/lib/parlant/db/schema'
+import type { BridgeDatabase } from '@/lib/parlant/ports'
+import {
+  type AgentConfig,
+  type AgentStatus,
+  agentConfigSchema,
+  agentNameSchema,
+  agentStatusSchema,
+  entityIdSchema,
+} from '@/lib/parlant/schemas'
+
+/** The agents of a workspace, oldest first. */
+export async function listAgents(db: BridgeDatabase, workspaceId: string) {
+  return db
+    .select()
+    .from(workspaceAgents)
+    .where(eq(workspaceAgents.workspaceId, workspaceId))
+    .orderBy(asc(workspaceAgents.createdAt), asc(workspaceAgents.id))
+}
+
+/** One agent of a workspace, or undefined (also for an agent of another workspace). */
+export async function getAgent(db: BridgeDatabase, workspaceId: string, agentId: string) {
+  const [row] = await db
+    .select()
+    .from(workspaceAgents)
+    .where(and(eq(workspaceAgents.workspaceId, workspaceId), eq(workspaceAgents.id, agentId)))
+    .limit(1)
+  return row
+}
+
+/** How many agents a workspace has. */
+export async function countAgents(db: BridgeDatabase, workspaceId: string) {
+  const [row] = await db
+    .select({ value: count() })
+    .from(workspaceAgents)
+    .where(eq(workspaceAgents.workspaceId, workspaceId))
+  return row?.value ?? 0
+}
+
+/** Outcome of a quota-checked insert. */
+export type InsertAgentResult =
+  | { ok: true; agent: WorkspaceAgentRow }
+  | { ok: false; reason: 'quota_exceeded' | 'name_taken' }
+
+/**
+ * Inserts an agent unless the workspace already has `maxAgents`. The count and the insert run in
+ * one transaction holding a per-workspace advisory lock, so concurrent creates on any number of
+ * nodes cannot overshoot the quota.
+ */
+export async function insertAgentWithinQuota(
+  db: BridgeDatabase,
+  workspaceId: string,
+  input: { name: string; config: AgentConfig; createdBy: string | null; id?: string },
+  maxAgents: number
+): Promise<InsertAgentResult> {
+  entityIdSchema.parse(workspaceId)
+  const name = agentNameSchema.parse(input.name)
+  const config = agentConfigSchema.parse(input.config)
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtext(${`parlant-agents:${workspaceId}`}))`
+    )
+    const [existing] = await tx
+      .select({ value: count() })
+      .from(workspaceAgents)
+      .where(eq(workspaceAgents.workspaceId, workspaceId))
+    if ((existing?.value ?? 0) >= maxAgents) return { ok: false, reason: 'quota_exceeded' }
+    const [agent] = await tx
+      .insert(workspaceAgents)
+      .values({
+        id: input.id ?? generateId(),
+        workspaceId,
+        createdBy: input.createdBy,
+        agentName: name,
+        agentConfig: config,
+      })
+      .onConflictDoNothing({ target: [workspaceAgents.workspaceId, workspaceAgents.agentName] })
+      .returning()
+    if (!agent) return { ok: false, reason: 'name_taken' }
+    return { ok: true, agent }
+  })
+}
+
+/** Replaces an agent's name and/or config if its version still matches (compare-and-set). */
+export async function updateAgentDefinition(
+  db: BridgeDatabase,
+  workspaceId: string,
+  agentId: string,
+  expectedVersion: number,
+  changes: { name?: string; config?: AgentConfig },
+  now: Date
+) {
+  const set: Partial<typeof workspaceAgents.$inferInsert> = { updatedAt: now }
+  if (changes.name !== undefined) set.agentName = agentNameSchema.parse(changes.name)
+  if (changes.config !== undefined) set.agentConfig = agentConfigSchema.parse(changes.config)
+  const [row] = await db
+    .update(workspaceAgents)
+    .set({ ...set, version: sql`${workspaceAgents.version} + 1` })
+    .where(
+      and(
+        eq(workspaceAgents.workspaceId, workspaceId),
+        eq(workspaceAgents.id, agentId),
+        eq(workspaceAgents.version, expectedVersion)
+      )
+    )
+    .returning()
+  return row
+}
+
+/**
+ * Moves an agent from one of `from` to `to`, only if it is still in one of those states (and, when
+ * given, still at `expectedVersion`). Returns the updated row, or undefined if another caller won.
+ */
+export async function compareAndSetStatus(
+  db: BridgeDatabase,
+  workspaceId: string,
+  agentId: string,
+  transition: {
+    from: readonly AgentStatus[]
+    to: AgentStatus
+    expectedVersion?: number
+    lastError?: string | null
+    parlantAgentId?: string | null
+  },
+  now: Date
+) {
+  const to = agentStatusSchema.parse(transition.to)
+  const from = transition.from.map((status) => agentStatusSchema.parse(status))
+  const conditions = [
+    eq(workspaceAgents.workspaceId, workspaceId),
+    eq(workspaceAgents.id, agentId),
+    inArray(workspaceAgents.status, from),
+  ]
+  if (transition.expectedVersion !== undefined) {
+    conditions.push(eq(workspaceAgents.version, transition.expectedVersion))
+  }
+  const set: Partial<typeof workspaceAgents.$inferInsert> = {
+    status: to,
+    statusChangedAt: now,
+    updatedAt: now,
+  }
+  if (transition.lastError !== undefined) set.lastError = transition.lastError
+  if (transition.parlantAgentId !== undefined) set.parlantAgentId = transition.parlantAgentId
+  const [row] = await db
+    .update(workspaceAgents)
+    .set({ ...set, version: sql`${workspaceAgents.version} + 1` })
+    .where(and(...conditions))
+    .returning()
+  return row
+}
+
+/** Deletes an agent; its tokens, presence rows, conversations and turns go by cascade. */
+export async function deleteAgent(db: BridgeDatabase, workspaceId: string, agentId: string) {
+  const [row] = await db
+    .delete(workspaceAgents)
+    .where(and(eq(workspaceAgents.workspaceId, workspaceId), eq(workspaceAgents.id, agentId)))
+    .returning()
+  return row
+}
+
+/** Open realtime presence rows of an agent. */
+export async function listOpenPresence(db: BridgeDatabase, workspaceId: string, agentId: string) {
+  return db
+    .select()
+    .from(agentSessions)
+    .where(
+      and(
+        eq(agentSessions.workspaceId, workspaceId),
+        eq(agentSessions.workspaceAgentId, agentId),
+        sql`${agentSessions.endedAt} is null`
+      )
+    )
+}
+
+/** The tokens issued for an agent (hashes only). */
+export async function listAgentTokens(db: BridgeDatabase, workspaceId: string, agentId: string) {
+  return db
+    .select()
+    .from(agentAuthTokens)
+    .where(
+      and(
+        eq(agentAuthTokens.workspaceId, workspaceId),
+        eq(agentAuthTokens.workspaceAgentId, agentId)
+      )
+    )
+}
+
+/** The conversations of an agent. */
+export async function listConversations(db: BridgeDatabase, workspaceId: string, agentId: string) {
+  return db
+    .select()
+    .from(agentConversations)
+    .where(
+      and(
+        eq(agentConversations.workspaceId, workspaceId),
+        eq(agentConversations.workspaceAgentId, agentId)
+      )
+    )
+}
