@@ -143,6 +143,26 @@ export const chatTurnResultSchema = z.object({
 })
 export type ChatTurnResult = z.infer<typeof chatTurnResultSchema>
 
+/** An agent as the API returns it (never tokens or internal fields). */
+export interface AgentView {
+  id: string
+  workspaceId: string
+  name: string
+  description: string | null
+  compositionMode: CompositionMode
+  messageOutputMode: 'block' | 'stream'
+  maxEngineIterations: number
+  guidelines: Guideline[]
+  parameters: Record<string, string | number | boolean | null>
+  status: AgentStatus
+  lastError: string | null
+  statusChangedAt: string
+  parlantAgentId: string | null
+  version: number
+  createdAt: string
+  updatedAt: string
+}
+
 /** Turns a zod error into `{ field, message }` pairs with dotted paths. */
 export function describeIssues(error: z.ZodError): Array<{ field: string; message: string }> {
   return error.issues.map((issue) => ({
