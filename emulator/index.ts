@@ -1,0 +1,17 @@
+/** The Parlant-compatible emulator: `startEmulator`, its control API and the reply rule. */
+export type { CreatedEventLogEntry, RequestLogEntry } from '@/emulator/app'
+export {
+  type FaultConfig,
+  faultConfigSchema,
+  type RouteFault,
+  type TurnBehavior,
+  type TurnStage,
+  turnStages,
+} from '@/emulator/faults'
+export { conditionMatches, fallbackReply, quotedPhrases, replyFor } from '@/emulator/matching'
+export {
+  type EmulatorControl,
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+} from '@/emulator/server'

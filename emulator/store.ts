@@ -1,0 +1,119 @@
+/**
+ * The emulator's in-memory state: agents, customers, sessions with their event logs, guidelines and
+ * tags, in Parlant's wire shapes. Long polls wait on a per-session set of waiters that are woken on
+ * every append or in-place update — no polling loops, so thousands of idle sessions cost nothing.
+ */
+import { randomBytes, randomUUID } from 'node:crypto'
+import type {
+  Agent,
+  Customer,
+  EventKind,
+  EventSource,
+  Guideline,
+  ParlantEvent,
+  Session,
+  Tag,
+} from '@/lib/parlant/client/schemas'
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+/** A 10-character alphanumeric id, like Parlant's generated ids. */
+export function generateId(): string {
+  const bytes = randomBytes(10)
+  let id = ''
+  for (const byte of bytes) id += ALPHABET[byte % ALPHABET.length]
+  return id
+}
+
+/** A trace id: uuid4 hex, like Parlant's default tracer. */
+export function generateTraceId(): string {
+  return randomUUID().replace(/-/g, '')
+}
+
+/** Something a long poll or a read waits for; called on every change to its session. */
+export type Change = 'event' | 'update' | 'deleted' | 'shutdown'
+export type Waiter = (change: Change) => void
+
+/** A running turn, so a newer message can preempt it and a reset can stop it. */
+export interface TurnHandle {
+  readonly traceId: string
+  readonly done: boolean
+  /** Stops the turn; with `announce`, emits `cancelled` + `ready{completed}` on its trace. */
+  cancel(announce: boolean): void
+}
+
+export interface SessionState {
+  dto: Session
+  events: ParlantEvent[]
+  nextOffset: number
+  waiters: Set<Waiter>
+  turn: TurnHandle | undefined
+}
+
+export interface NewEvent {
+  kind: EventKind
+  source: EventSource
+  traceId: string
+  data: unknown
+  metadata?: Record<string, unknown>
+}
+
+export class EmulatorStore {
+  readonly agents = new Map<string, Agent>()
+  readonly customers = new Map<string, Customer>()
+  readonly sessions = new Map<string, SessionState>()
+  readonly guidelines = new Map<string, Guideline>()
+  readonly tags = new Map<string, Tag>()
+
+  /** Appends an event at the session's next offset and wakes its waiters. */
+  append(state: SessionState, input: NewEvent): ParlantEvent {
+    const event = {
+      id: generateId(),
+      source: input.source,
+      kind: input.kind,
+      offset: state.nextOffset++,
+      creation_utc: new Date().toISOString(),
+      trace_id: input.traceId,
+      correlation_id: input.traceId,
+      data: input.data,
+      metadata: input.metadata ?? {},
+      deleted: false,
+    } as ParlantEvent
+    state.events.push(event)
+    this.notify(state, 'event')
+    return event
+  }
+
+  /** Wakes everything waiting on the session. */
+  notify(state: SessionState, change: Change) {
+    for (const waiter of [...state.waiters]) waiter(change)
+  }
+
+  /** Removes a session: stops its turn silently and tells its waiters it is gone. */
+  deleteSession(id: string): boolean {
+    const state = this.sessions.get(id)
+    if (!state) return false
+    this.sessions.delete(id)
+    state.turn?.cancel(false)
+    this.notify(state, 'deleted')
+    return true
+  }
+
+  /** Stops every turn silently and releases every waiter (restart, reset, shutdown). */
+  stopTurns() {
+    for (const state of this.sessions.values()) {
+      state.turn?.cancel(false)
+      this.notify(state, 'shutdown')
+    }
+  }
+
+  /** Forgets everything. */
+  clear() {
+    this.stopTurns()
+    for (const id of [...this.sessions.keys()]) this.deleteSession(id)
+    this.agents.clear()
+    this.customers.clear()
+    this.guidelines.clear()
+    this.tags.clear()
+  }
+}
