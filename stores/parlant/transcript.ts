@@ -1,0 +1,243 @@
+/**
+ * Pure transcript reducers. Realtime events may arrive late, twice, or interleaved with the HTTP
+ * result of the same turn; every function here is idempotent and orders by Parlant offset so the
+ * transcript converges to the same state whatever the delivery order.
+ */
+import type { ChatEventPayload, TurnEndEvent } from '@/lib/parlant/realtime/events'
+import type { ChatTurnResult } from '@/lib/parlant/schemas'
+import type {
+  ConversationActivity,
+  ConversationState,
+  TranscriptEntry,
+} from '@/stores/parlant/types'
+
+/** The store key of a conversation. */
+export function conversationId(agentId: string, conversationKey: string) {
+  return `${agentId}::${conversationKey}`
+}
+
+/** A conversation with nothing in it yet. */
+export function emptyConversation(agentId: string, conversationKey: string): ConversationState {
+  return {
+    agentId,
+    conversationKey,
+    entries: {},
+    order: [],
+    activity: 'idle',
+    stage: null,
+    activityOffset: -1,
+    statusLog: [],
+    turnRunning: false,
+    sendError: null,
+    currentSendId: null,
+  }
+}
+
+/** Highest offset of any entry (−1 when empty). */
+export function lastOffset(conversation: ConversationState) {
+  let max = -1
+  for (const id of conversation.order) {
+    const entry = conversation.entries[id]
+    if (entry && entry.offset > max) max = entry.offset
+  }
+  return Math.max(max, conversation.activityOffset)
+}
+
+function sortOrder(entries: Record<string, TranscriptEntry>) {
+  return Object.values(entries)
+    .sort((a, b) => a.offset - b.offset || a.at.localeCompare(b.at) || a.id.localeCompare(b.id))
+    .map((entry) => entry.id)
+}
+
+/** Whether `next` should replace `current` (same id): a finished message beats a partial one. */
+function supersedes(current: TranscriptEntry, next: TranscriptEntry) {
+  if (current.streaming && !next.streaming) return true
+  if (!current.streaming && next.streaming) return false
+  return next.text.length >= current.text.length
+}
+
+/** Adds or replaces entries by id and re-sorts. */
+export function upsertEntries(
+  conversation: ConversationState,
+  incoming: TranscriptEntry[]
+): ConversationState {
+  let entries = conversation.entries
+  let changed = false
+  for (const entry of incoming) {
+    const current = entries[entry.id]
+    if (current && !supersedes(current, entry)) continue
+    if (current && current.text === entry.text && current.streaming === entry.streaming) continue
+    entries = { ...entries, [entry.id]: entry }
+    changed = true
+  }
+  return changed ? { ...conversation, entries, order: sortOrder(entries) } : conversation
+}
+
+/** Removes the oldest unconfirmed local customer entry with this text (the server echoed it). */
+function confirmLocal(conversation: ConversationState, text: string): ConversationState {
+  const localId = conversation.order.find((id) => {
+    const entry = conversation.entries[id]
+    return id.startsWith('local-') && entry?.kind === 'customer' && entry.text === text
+  })
+  if (!localId) return conversation
+  const { [localId]: _removed, ...entries } = conversation.entries
+  return { ...conversation, entries, order: conversation.order.filter((id) => id !== localId) }
+}
+
+const ACTIVE_STATUSES: Record<string, ConversationActivity> = {
+  acknowledged: 'acknowledged',
+  processing: 'processing',
+  typing: 'typing',
+}
+
+/** Applies one relayed chat event. */
+export function applyChatEvent(
+  conversation: ConversationState,
+  event: ChatEventPayload
+): ConversationState {
+  if (event.kind === 'status' && event.status) {
+    if (conversation.statusLog.some((s) => s.eventId === event.eventId)) return conversation
+    const statusLog = [
+      ...conversation.statusLog,
+      {
+        eventId: event.eventId,
+        offset: event.offset,
+        status: event.status,
+        stage: event.stage,
+        traceId: event.traceId,
+      },
+    ].sort((a, b) => a.offset - b.offset)
+    // Only the newest status decides what the agent is doing; a late older one changes nothing.
+    if (event.offset <= conversation.activityOffset) return { ...conversation, statusLog }
+    const activity = ACTIVE_STATUSES[event.status] ?? 'idle'
+    return {
+      ...conversation,
+      statusLog,
+      activity,
+      stage: activity === 'processing' ? (event.stage ?? null) : null,
+      activityOffset: event.offset,
+      turnRunning: activity === 'idle' ? conversation.turnRunning : true,
+    }
+  }
+  if (event.kind !== 'message') return conversation
+  const chunks = event.chunks
+  const text = event.text ?? (chunks ? chunks.filter((c) => c !== null).join('') : '')
+  if (event.source === 'customer') {
+    const confirmed = confirmLocal(conversation, text)
+    return upsertEntries(confirmed, [
+      { id: event.eventId, kind: 'customer', text, offset: event.offset, at: event.at },
+    ])
+  }
+  const streaming = chunks !== undefined && chunks.length > 0 && chunks[chunks.length - 1] !== null
+  return upsertEntries(conversation, [
+    {
+      id: event.eventId,
+      kind: event.preamble ? 'preamble' : 'agent',
+      text,
+      offset: event.offset,
+      streaming,
+      traceId: event.traceId,
+      at: event.at,
+    },
+  ])
+}
+
+/** Adds the local, not yet confirmed, customer message of a send. */
+export function addLocalMessage(
+  conversation: ConversationState,
+  localId: string,
+  text: string,
+  at: string
+): ConversationState {
+  const withEntry = upsertEntries(conversation, [
+    { id: localId, kind: 'customer', text, offset: lastOffset(conversation) + 0.5, at },
+  ])
+  return { ...withEntry, turnRunning: true, sendError: null, currentSendId: localId }
+}
+
+function endTurn(conversation: ConversationState): ConversationState {
+  return {
+    ...conversation,
+    turnRunning: false,
+    activity: 'idle',
+    stage: null,
+    currentSendId: null,
+  }
+}
+
+/** Merges a turn's HTTP result (the realtime events may or may not have arrived). */
+export function applyTurnResult(
+  conversation: ConversationState,
+  result: ChatTurnResult
+): ConversationState {
+  const toEntry =
+    (kind: 'agent' | 'preamble') =>
+    (message: ChatTurnResult['messages'][number]): TranscriptEntry => ({
+      id: message.id,
+      kind,
+      text: message.text,
+      offset: message.offset,
+      traceId: result.traceId,
+      at: message.createdAt,
+    })
+  let next = upsertEntries(conversation, [
+    ...result.preambles.map(toEntry('preamble')),
+    ...result.messages.map(toEntry('agent')),
+  ])
+  if (result.outcome !== 'replied') {
+    const notice =
+      result.outcome === 'manual_mode'
+        ? 'The session is in manual mode: a human operator will reply.'
+        : result.outcome === 'cancelled'
+          ? 'The turn was cancelled by a newer message.'
+          : 'The agent did not reply.'
+    next = upsertEntries(next, [
+      {
+        id: `notice-${result.traceId}`,
+        kind: 'notice',
+        text: notice,
+        offset: lastOffset(next) + 0.25,
+        at: result.timing.completedAt,
+      },
+    ])
+  }
+  return endTurn(next)
+}
+
+/** Records a failed turn in place (the HTTP error and the turn-failed event share one entry). */
+export function applyTurnFailure(
+  conversation: ConversationState,
+  failure: { code: string; message: string },
+  at: string,
+  traceId?: string,
+  sendId: string | null = conversation.currentSendId
+): ConversationState {
+  const id = sendId ? `error-${sendId}` : `error-${traceId ?? at}`
+  const existing = conversation.entries[id]
+  const next = existing
+    ? conversation
+    : upsertEntries(conversation, [
+        {
+          id,
+          kind: 'error',
+          text: failure.message,
+          offset: lastOffset(conversation) + 0.25,
+          traceId,
+          at,
+        },
+      ])
+  return { ...next, sendError: failure }
+}
+
+/** Applies a `parlant-turn-complete` / `parlant-turn-failed` event. */
+export function applyTurnEnd(
+  conversation: ConversationState,
+  event: TurnEndEvent,
+  failed: boolean
+): ConversationState {
+  if (failed) {
+    const failure = event.error ?? { code: 'turn_failed', message: 'The turn failed.' }
+    return endTurn(applyTurnFailure(conversation, failure, event.at, event.traceId))
+  }
+  return endTurn(conversation)
+}

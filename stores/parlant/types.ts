@@ -1,0 +1,148 @@
+/**
+ * Shapes of the Parlant store: agents of the current workspace, their live status, transcripts per
+ * conversation and operations in flight.
+ */
+import type { FieldIssue } from '@/lib/parlant/errors'
+import type {
+  AgentStatusEvent,
+  ChatEventPayload,
+  TurnEndEvent,
+} from '@/lib/parlant/realtime/events'
+import type {
+  AgentStatus,
+  AgentView,
+  ChatTurnResult,
+  CreateAgentInput,
+  UpdateAgentInput,
+} from '@/lib/parlant/schemas'
+
+/** An operation the UI is waiting for, per agent (or `create` under the `NEW_AGENT_KEY`). */
+export type PendingOperation = 'create' | 'update' | 'delete' | 'start' | 'stop'
+
+/** Key of pending/error entries that belong to no agent yet (a create in flight). */
+export const NEW_AGENT_KEY = '__new__'
+
+/** The live status of one agent; `version` orders updates from HTTP and realtime. */
+export interface AgentStatusState {
+  status: AgentStatus
+  lastError: string | null
+  version: number
+  at: string
+  /** True while the status is a local guess that the server has not confirmed yet. */
+  optimistic?: boolean
+}
+
+/** What an entry in a transcript is. */
+export type TranscriptEntryKind = 'customer' | 'agent' | 'preamble' | 'error' | 'notice'
+
+/** One line of a transcript. */
+export interface TranscriptEntry {
+  /** The Parlant event id, or `local-…` for a message not yet confirmed by the server. */
+  id: string
+  kind: TranscriptEntryKind
+  text: string
+  /** Parlant event offset; local entries sort after the last known offset. */
+  offset: number
+  /** True while a streamed message is still receiving chunks. */
+  streaming?: boolean
+  traceId?: string
+  at: string
+}
+
+/** What the agent is doing in a conversation, from the latest status event. */
+export type ConversationActivity = 'idle' | 'acknowledged' | 'processing' | 'typing'
+
+/** A status event as recorded (for the indicator, and so tests and tools can inspect the timeline). */
+export interface RecordedStatus {
+  eventId: string
+  offset: number
+  status: string
+  stage?: string
+  traceId: string
+}
+
+/** One conversation with one agent. */
+export interface ConversationState {
+  agentId: string
+  conversationKey: string
+  /** Entries by id: a replayed or re-delivered event replaces, never duplicates. */
+  entries: Record<string, TranscriptEntry>
+  /** Entry ids sorted by offset. */
+  order: string[]
+  activity: ConversationActivity
+  /** Processing stage (e.g. `Interpreting`) while `activity` is `processing`. */
+  stage: string | null
+  /** Offset of the status event that set `activity`; older ones arriving late are ignored. */
+  activityOffset: number
+  /** Every status event seen, in offset order, each once. */
+  statusLog: RecordedStatus[]
+  /** True from send until the turn ends (HTTP response or turn-complete/failed event). */
+  turnRunning: boolean
+  /** The last send's failure, shown next to the input. */
+  sendError: { code: string; message: string } | null
+  /** Local id of the message whose turn is running (links its HTTP error and turn-failed event). */
+  currentSendId: string | null
+}
+
+/** Subscription state of one agent's room. */
+export type SubscriptionState = 'joining' | 'joined' | 'error'
+
+export interface ParlantStateData {
+  workspaceId: string | null
+  /** Agents of the workspace, by id. */
+  agents: Record<string, AgentView>
+  /** Agent ids, in the order the server lists them. */
+  agentOrder: string[]
+  statuses: Record<string, AgentStatusState>
+  /** Conversations by `conversationId(agentId, conversationKey)`. */
+  conversations: Record<string, ConversationState>
+  /** Operation in flight per agent id (or `NEW_AGENT_KEY`). */
+  pending: Record<string, PendingOperation>
+  /** Last failed operation per agent id (or `NEW_AGENT_KEY`). */
+  errors: Record<string, { operation: PendingOperation; message: string; code: string } | null>
+  selectedAgentId: string | null
+  /** Which agent each Parlant Agent block on the canvas is bound to. */
+  blockAgents: Record<string, string>
+  subscriptions: Record<string, SubscriptionState>
+  connection: 'idle' | 'connecting' | 'connected' | 'disconnected'
+  loading: boolean
+  loadError: string | null
+}
+
+export interface ChatOptions {
+  conversationKey: string
+  idempotencyKey?: string
+}
+
+export interface ParlantActions {
+  setWorkspace(workspaceId: string): void
+  loadAgents(): Promise<void>
+  /** Creates an agent; rejects with `ParlantApiError` (with field `details`) on failure. */
+  createAgent(input: CreateAgentInput): Promise<AgentView>
+  updateAgent(agentId: string, input: UpdateAgentInput): Promise<AgentView>
+  deleteAgent(agentId: string): Promise<void>
+  startAgent(agentId: string): Promise<void>
+  stopAgent(agentId: string): Promise<void>
+  /** Sends a message; the outcome lands in the transcript (errors too), never thrown. */
+  sendMessage(
+    agentId: string,
+    message: string,
+    options: ChatOptions
+  ): Promise<ChatTurnResult | null>
+  selectAgent(agentId: string | null): void
+  bindBlock(blockId: string, agentId: string | null): void
+  /** Joins the agent's room on the shared socket; returns the leave function. */
+  subscribeAgent(agentId: string): () => void
+  applyStatusEvent(event: AgentStatusEvent): void
+  applyChatEvent(event: ChatEventPayload): void
+  applyTurnEnd(event: TurnEndEvent, failed: boolean): void
+  setSubscription(agentId: string, state: SubscriptionState | null): void
+  setConnection(state: ParlantStateData['connection']): void
+  clearError(key: string): void
+  reset(): void
+}
+
+export type ParlantState = ParlantStateData & ParlantActions
+
+/** Re-exported for callers that only import the store's types. */
+export type { FieldIssue }
