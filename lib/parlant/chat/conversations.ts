@@ -1,0 +1,146 @@
+/**
+ * Conversation key → Parlant session and customer, with the persisted event cursor. The row is
+ * created on first use; the Parlant customer (deterministic id) and session are created lazily
+ * under the conversation's lease, so two nodes never create two sessions for one key.
+ */
+import { generateId } from '@sim/utils/id'
+import { and, eq, sql } from 'drizzle-orm'
+import type { ParlantClient } from '@/lib/parlant/client'
+import { type AgentConversationRow, agentConversations } from '@/lib/parlant/db/schema'
+import type { BridgeDatabase } from '@/lib/parlant/ports'
+
+/** The Parlant customer id of a Sim user (deterministic, so every node picks the same one). */
+export function customerIdForUser(userId: string | null): string {
+  return userId ? `sim-user-${userId}` : 'guest'
+}
+
+/** Returns the conversation row for `(agent, key)`, inserting it on first use. */
+export async function getOrCreateConversation(
+  db: BridgeDatabase,
+  input: {
+    workspaceId: string
+    agentId: string
+    conversationKey: string
+    customerId: string
+    userId: string | null
+  }
+): Promise<AgentConversationRow> {
+  await db
+    .insert(agentConversations)
+    .values({
+      id: generateId(),
+      workspaceId: input.workspaceId,
+      workspaceAgentId: input.agentId,
+      conversationKey: input.conversationKey,
+      parlantCustomerId: input.customerId,
+      createdBy: input.userId,
+    })
+    .onConflictDoNothing({
+      target: [agentConversations.workspaceAgentId, agentConversations.conversationKey],
+    })
+  const [row] = await db
+    .select()
+    .from(agentConversations)
+    .where(
+      and(
+        eq(agentConversations.workspaceId, input.workspaceId),
+        eq(agentConversations.workspaceAgentId, input.agentId),
+        eq(agentConversations.conversationKey, input.conversationKey)
+      )
+    )
+    .limit(1)
+  if (!row) throw new Error('conversation row vanished after insert')
+  return row
+}
+
+/** Re-reads a conversation row (scoped by workspace). */
+export async function readConversation(db: BridgeDatabase, workspaceId: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(agentConversations)
+    .where(and(eq(agentConversations.workspaceId, workspaceId), eq(agentConversations.id, id)))
+    .limit(1)
+  return row
+}
+
+/** Records a (new, or no) Parlant session for the conversation and resets its cursor. */
+export async function setConversationSession(
+  db: BridgeDatabase,
+  workspaceId: string,
+  id: string,
+  sessionId: string | null
+) {
+  await db
+    .update(agentConversations)
+    .set({ parlantSessionId: sessionId, eventCursor: 0, updatedAt: new Date() })
+    .where(and(eq(agentConversations.workspaceId, workspaceId), eq(agentConversations.id, id)))
+}
+
+/** Advances the persisted event cursor (never moves it back). */
+export async function advanceCursor(
+  db: BridgeDatabase,
+  workspaceId: string,
+  id: string,
+  sessionId: string,
+  cursor: number
+) {
+  await db
+    .update(agentConversations)
+    .set({
+      eventCursor: sql`greatest(${agentConversations.eventCursor}, ${cursor})`,
+      updatedAt: new Date(),
+    })
+    .where(
+      and(
+        eq(agentConversations.workspaceId, workspaceId),
+        eq(agentConversations.id, id),
+        eq(agentConversations.parlantSessionId, sessionId)
+      )
+    )
+}
+
+/**
+ * Creates the customer (get-or-create by deterministic id: Parlant answers a duplicate create
+ * with a 500) and a session that only speaks when spoken to, tagged with the conversation.
+ */
+export async function createParlantSession(
+  parlant: ParlantClient,
+  input: {
+    parlantAgentId: string
+    customerId: string
+    workspaceId: string
+    agentId: string
+    conversationKey: string
+    conversationId: string
+    userId: string | null
+  },
+  signal?: AbortSignal
+) {
+  if (input.customerId !== 'guest') {
+    await parlant.customers.getOrCreate(
+      {
+        id: input.customerId,
+        name: (input.userId ? `Sim user ${input.userId}` : input.customerId).slice(0, 100),
+        metadata: {
+          workspace_id: input.workspaceId,
+          ...(input.userId ? { sim_user_id: input.userId } : {}),
+        },
+      },
+      { signal }
+    )
+  }
+  return parlant.sessions.create(
+    {
+      agent_id: input.parlantAgentId,
+      customer_id: input.customerId,
+      title: input.conversationKey.slice(0, 200),
+      metadata: {
+        bridge_conversation_id: input.conversationId,
+        conversation_key: input.conversationKey,
+        workspace_id: input.workspaceId,
+        workspace_agent_id: input.agentId,
+      },
+    },
+    { signal }
+  )
+}

@@ -1,0 +1,193 @@
+/**
+ * Serializes turns per conversation, across nodes: a lease on the conversation row taken by
+ * compare-and-set (free or expired → ours), renewed while the turn runs, released at the end.
+ * A crashed holder's lease simply expires. In front of it an in-process queue, so concurrent sends
+ * on one node wait their turn in order instead of all spinning on the database.
+ */
+import { generateId } from '@sim/utils/id'
+import { and, eq, isNull, or, sql } from 'drizzle-orm'
+import { agentConversations } from '@/lib/parlant/db/schema'
+import type { BridgeDatabase, BridgeLogger } from '@/lib/parlant/ports'
+
+/** A held lease. `lost` is aborted if a renewal finds another owner. */
+export interface HeldLease {
+  owner: string
+  lost: AbortSignal
+  release(): Promise<void>
+}
+
+// Leases are compared against the database's clock so nodes with skewed clocks still agree.
+const dbNow = sql`(now() at time zone 'utc')`
+
+async function tryTake(
+  db: BridgeDatabase,
+  workspaceId: string,
+  conversationId: string,
+  owner: string,
+  ttlMs: number
+) {
+  const rows = await db
+    .update(agentConversations)
+    .set({
+      leaseOwner: owner,
+      leaseExpiresAt: sql`${dbNow} + make_interval(secs => ${ttlMs / 1000})`,
+    })
+    .where(
+      and(
+        eq(agentConversations.workspaceId, workspaceId),
+        eq(agentConversations.id, conversationId),
+        or(
+          isNull(agentConversations.leaseOwner),
+          isNull(agentConversations.leaseExpiresAt),
+          sql`${agentConversations.leaseExpiresAt} < ${dbNow}`
+        )
+      )
+    )
+    .returning({ id: agentConversations.id })
+  return rows.length > 0
+}
+
+async function renew(
+  db: BridgeDatabase,
+  workspaceId: string,
+  conversationId: string,
+  owner: string,
+  ttlMs: number
+) {
+  const rows = await db
+    .update(agentConversations)
+    .set({ leaseExpiresAt: sql`${dbNow} + make_interval(secs => ${ttlMs / 1000})` })
+    .where(
+      and(
+        eq(agentConversations.workspaceId, workspaceId),
+        eq(agentConversations.id, conversationId),
+        eq(agentConversations.leaseOwner, owner)
+      )
+    )
+    .returning({ id: agentConversations.id })
+  return rows.length > 0
+}
+
+async function releaseLease(
+  db: BridgeDatabase,
+  workspaceId: string,
+  conversationId: string,
+  owner: string
+) {
+  await db
+    .update(agentConversations)
+    .set({ leaseOwner: null, leaseExpiresAt: null })
+    .where(
+      and(
+        eq(agentConversations.workspaceId, workspaceId),
+        eq(agentConversations.id, conversationId),
+        eq(agentConversations.leaseOwner, owner)
+      )
+    )
+}
+
+function sleep(ms: number, signal: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+export interface LeaseManagerOptions {
+  db: BridgeDatabase
+  nodeId: string
+  ttlMs: number
+  retryMs: number
+  logger: BridgeLogger
+}
+
+/** Per-conversation leases for one node. */
+export function createLeaseManager(options: LeaseManagerOptions) {
+  const { db, nodeId, ttlMs, retryMs, logger } = options
+  /** Tail of the in-process queue per conversation. */
+  const queues = new Map<string, Promise<void>>()
+
+  /**
+   * Waits for the conversation's lease (local queue first, then the database) and returns it.
+   * Rejects with `signal.reason` if the signal aborts first.
+   */
+  async function acquire(
+    workspaceId: string,
+    conversationId: string,
+    signal: AbortSignal
+  ): Promise<HeldLease> {
+    const previous = queues.get(conversationId) ?? Promise.resolve()
+    let leaveQueue!: () => void
+    const mine = new Promise<void>((resolve) => {
+      leaveQueue = resolve
+    })
+    const tail = previous.then(() => mine)
+    queues.set(conversationId, tail)
+    const cleanup = () => {
+      leaveQueue()
+      if (queues.get(conversationId) === tail) queues.delete(conversationId)
+    }
+    try {
+      await Promise.race([
+        previous,
+        new Promise<never>((_, reject) => {
+          if (signal.aborted) reject(signal.reason)
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+        }),
+      ])
+      const owner = `${nodeId}:${generateId()}`
+      while (!(await tryTake(db, workspaceId, conversationId, owner, ttlMs))) {
+        signal.throwIfAborted()
+        await sleep(retryMs, signal)
+        signal.throwIfAborted()
+      }
+      const lost = new AbortController()
+      const timer = setInterval(
+        () => {
+          renew(db, workspaceId, conversationId, owner, ttlMs)
+            .then((ok) => {
+              if (!ok && !lost.signal.aborted) {
+                logger.warn('conversation lease lost', { conversationId })
+                lost.abort(new Error('conversation lease lost'))
+              }
+            })
+            .catch((error: unknown) => {
+              logger.warn('conversation lease renewal failed', {
+                conversationId,
+                error: error instanceof Error ? error.message : String(error),
+              })
+            })
+        },
+        Math.max(50, Math.floor(ttlMs / 3))
+      )
+      timer.unref?.()
+      let released = false
+      return {
+        owner,
+        lost: lost.signal,
+        async release() {
+          if (released) return
+          released = true
+          clearInterval(timer)
+          try {
+            await releaseLease(db, workspaceId, conversationId, owner)
+          } finally {
+            cleanup()
+          }
+        },
+      }
+    } catch (error) {
+      cleanup()
+      throw error
+    }
+  }
+
+  return { acquire }
+}
+
+export type LeaseManager = ReturnType<typeof createLeaseManager>

@@ -1,0 +1,268 @@
+/**
+ * Drives one turn on a Parlant session, exactly as the API reference (§2.5–2.6, §6, §9) says:
+ * post the customer message once (marked with `metadata.bridge_msg_id`; after an ambiguous
+ * failure, look for the marker instead of re-posting), then long-poll from the posted offset and
+ * collect the events of its `trace_id` until `ready` with `stage: "completed"` — a bare `ready {}`
+ * is interim — then one short poll for a trailing `error`. 504 means "poll again"; a 404 means the
+ * session is gone (the caller recreates it once).
+ */
+import {
+  isAgentMessage,
+  isMessageComplete,
+  isPreamble,
+  isTurnCompleted,
+  type MessageEvent,
+  type ParlantClient,
+  type ParlantEvent,
+  ParlantNotFound,
+  ParlantTimeout,
+  ParlantUnavailable,
+} from '@/lib/parlant/client'
+import { BridgeError } from '@/lib/parlant/errors'
+import type { BridgeLogger } from '@/lib/parlant/ports'
+import type { AgentMessage, ChatTurnResult } from '@/lib/parlant/schemas'
+
+/** The session was deleted on the Parlant server (a 404 on post or poll). */
+export class SessionGoneError extends Error {
+  override name = 'SessionGoneError'
+}
+
+/** Parlant reported `status: error` for the turn (its traceback is logged, never shown). */
+export class TurnFailedError extends Error {
+  override name = 'TurnFailedError'
+}
+
+/** The customer event a turn hangs on. */
+export interface PostedMessage {
+  eventId: string
+  offset: number
+  traceId: string
+}
+
+export interface TurnInput {
+  parlant: ParlantClient
+  sessionId: string
+  message: string
+  bridgeMessageId: string
+  /** The posted event, when an earlier attempt already posted it. */
+  posted: PostedMessage | null
+  /** Look for `bridgeMessageId` in the session before posting (a retry of an earlier attempt). */
+  lookFirst: boolean
+  signal: AbortSignal
+  pollWaitSeconds: number
+  trailingErrorWaitSeconds: number
+  streamWaitSeconds: number
+  logger: BridgeLogger
+  /** Called once the customer event is known (before any waiting), to record it. */
+  onPosted(posted: PostedMessage): Promise<void>
+  /** Every event of the session, in offset order, as it arrives (and each streaming update). */
+  onEvent(event: ParlantEvent, ctx: { traceId: string; preamble: boolean }): void
+  /** Persist the cursor after each batch. */
+  onCursor(cursor: number): Promise<void>
+}
+
+export type TurnOutcome = Pick<
+  ChatTurnResult,
+  'outcome' | 'messages' | 'preambles' | 'toolCalls' | 'matchedGuidelines' | 'traceId'
+>
+
+function toAgentMessage(event: MessageEvent): AgentMessage {
+  return {
+    id: event.id,
+    offset: event.offset,
+    source: event.source,
+    text: event.data.message,
+    participant: event.data.participant.display_name ?? null,
+    createdAt: event.creation_utc,
+  }
+}
+
+function isNotFound(error: unknown) {
+  return error instanceof ParlantNotFound
+}
+
+/** A failure after which the message may or may not have been stored. */
+function isAmbiguous(error: unknown) {
+  return (
+    (error instanceof ParlantUnavailable && error.reason !== 'breaker_open') ||
+    error instanceof ParlantTimeout
+  )
+}
+
+async function findPosted(input: TurnInput): Promise<PostedMessage | null> {
+  const batch = await input.parlant.events.list(input.sessionId, {
+    minOffset: 0,
+    kinds: ['message'],
+    source: 'customer',
+    waitForData: 0,
+    signal: input.signal,
+  })
+  const found = batch.events.find((e) => e.metadata.bridge_msg_id === input.bridgeMessageId)
+  return found ? { eventId: found.id, offset: found.offset, traceId: found.trace_id } : null
+}
+
+async function postOnce(
+  input: TurnInput
+): Promise<{ posted: PostedMessage; event?: ParlantEvent }> {
+  if (input.posted) return { posted: input.posted }
+  if (input.lookFirst) {
+    const found = await findPosted(input)
+    if (found) return { posted: found }
+  }
+  try {
+    const event = await input.parlant.events.sendCustomerMessage(
+      input.sessionId,
+      input.message,
+      { bridge_msg_id: input.bridgeMessageId },
+      { signal: input.signal }
+    )
+    return { posted: { eventId: event.id, offset: event.offset, traceId: event.trace_id }, event }
+  } catch (error) {
+    if (isNotFound(error)) throw new SessionGoneError('session not found on post')
+    if (!isAmbiguous(error) || input.signal.aborted) throw error
+    // The server may have stored it: look before anyone re-posts.
+    const found = await findPosted(input)
+    if (found) return { posted: found }
+    throw new BridgeError(
+      'parlant_unavailable',
+      'Parlant did not confirm the message and it is not in the session; retry with the same idempotency key',
+      undefined,
+      { cause: error }
+    )
+  }
+}
+
+/** Waits for a streamed message to complete, relaying each growth of its chunks. */
+async function followStream(
+  input: TurnInput,
+  first: MessageEvent,
+  traceId: string
+): Promise<MessageEvent> {
+  let current = first
+  while (!isMessageComplete(current)) {
+    input.signal.throwIfAborted()
+    let next: ParlantEvent
+    try {
+      next = await input.parlant.events.get(input.sessionId, current.id, {
+        waitForCompletion: true,
+        waitForData: input.streamWaitSeconds,
+        signal: input.signal,
+      })
+    } catch (error) {
+      if (isNotFound(error)) throw new SessionGoneError('session not found while streaming')
+      if (!(error instanceof ParlantTimeout && error.status === 504)) throw error
+      // Not complete yet: read it as it stands to relay the growth, then wait again.
+      next = await input.parlant.events.get(input.sessionId, current.id, { signal: input.signal })
+    }
+    if (next.kind !== 'message') return current
+    const grew = (next.data.chunks?.length ?? 0) !== (current.data.chunks?.length ?? 0)
+    current = next
+    if (grew) input.onEvent(current, { traceId, preamble: false })
+  }
+  return current
+}
+
+/** Runs one turn and returns what the agent did. */
+export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
+  const session = await input.parlant.sessions
+    .get(input.sessionId, { signal: input.signal })
+    .catch((error: unknown) => {
+      if (isNotFound(error)) throw new SessionGoneError('session not found')
+      throw error
+    })
+
+  const { posted, event } = await postOnce(input)
+  await input.onPosted(posted)
+  const traceId = posted.traceId
+  if (event) input.onEvent(event, { traceId, preamble: false })
+
+  const outcome: TurnOutcome = {
+    outcome: 'replied',
+    messages: [],
+    preambles: [],
+    toolCalls: [],
+    matchedGuidelines: [],
+    traceId,
+  }
+  // Manual mode: the engine emits nothing for this message; a human takes it from here.
+  if (session.mode === 'manual') return { ...outcome, outcome: 'manual_mode' }
+
+  let cursor = posted.offset + 1
+  await input.onCursor(cursor)
+
+  const poll = async (waitForData: number) => {
+    try {
+      return await input.parlant.events.list(input.sessionId, {
+        minOffset: cursor,
+        waitForData,
+        signal: input.signal,
+      })
+    } catch (error) {
+      if (isNotFound(error)) throw new SessionGoneError('session not found while polling')
+      throw error
+    }
+  }
+
+  const failIfError = (ev: ParlantEvent) => {
+    if (ev.kind === 'status' && ev.trace_id === traceId && ev.data.status === 'error') {
+      const exception = String(ev.data.data.exception ?? '')
+      input.logger.warn('Parlant reported a turn error', {
+        sessionId: input.sessionId,
+        traceId,
+        exception: exception.slice(0, 2000),
+      })
+      throw new TurnFailedError('Parlant reported an error while processing the message')
+    }
+  }
+
+  for (;;) {
+    input.signal.throwIfAborted()
+    const batch = await poll(input.pollWaitSeconds)
+    if (batch.timedOut) continue
+    cursor = batch.nextOffset
+    let completed = false
+    let cancelled = false
+    for (const ev of batch.events) {
+      const ours = ev.trace_id === traceId
+      const preamble = isPreamble(ev)
+      input.onEvent(ev, { traceId, preamble })
+      if (!ours || completed || cancelled) {
+        if (completed && ours) failIfError(ev)
+        continue
+      }
+      if (isAgentMessage(ev)) {
+        const complete = isMessageComplete(ev) ? ev : await followStream(input, ev, traceId)
+        ;(preamble ? outcome.preambles : outcome.messages).push(toAgentMessage(complete))
+      } else if (ev.kind === 'tool') {
+        for (const call of ev.data.tool_calls) outcome.toolCalls.push({ ...call })
+      } else if (ev.kind === 'status') {
+        failIfError(ev)
+        if (ev.data.status === 'cancelled') cancelled = true
+        else if (isTurnCompleted(ev)) {
+          completed = true
+          const matched = ev.data.data.matched_guidelines
+          if (Array.isArray(matched)) {
+            for (const m of matched) {
+              if (m && typeof m === 'object' && 'id' in m && typeof m.id === 'string')
+                outcome.matchedGuidelines.push(m.id)
+            }
+          }
+        }
+      }
+    }
+    await input.onCursor(cursor)
+    if (cancelled) return { ...outcome, outcome: 'cancelled' }
+    if (!completed) continue
+    // A failed turn ends with ready{completed} *followed by* error: one short look for it.
+    const trailing = await poll(input.trailingErrorWaitSeconds)
+    if (!trailing.timedOut) {
+      cursor = trailing.nextOffset
+      for (const ev of trailing.events) {
+        input.onEvent(ev, { traceId, preamble: isPreamble(ev) })
+        failIfError(ev)
+      }
+      await input.onCursor(cursor)
+    }
+    return { ...outcome, outcome: outcome.messages.length > 0 ? 'replied' : 'no_reply' }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The chat service's public contract: what the API routes (issue 4) hand it and what it returns.
+ */
+import type { ParlantClient } from '@/lib/parlant/client'
+import type { BridgeHost } from '@/lib/parlant/ports'
+import type { ChatTurnResult } from '@/lib/parlant/schemas'
+
+/** One customer message to send to a workspace agent. Validated by the caller's route. */
+export interface ChatRequest {
+  workspaceId: string
+  agentId: string
+  /** The calling Sim user; null for machine callers (agent tokens). */
+  userId: string | null
+  message: string
+  /** Maps to one Parlant session; a Sim chat id, or one per workflow execution. */
+  conversationKey: string
+  /** Caller-given Parlant customer id; default `sim-user-<userId>` (or `guest` without a user). */
+  customerId?: string
+  /** A retried request with the same key returns the recorded turn and never posts twice. */
+  idempotencyKey?: string
+  /** Overall deadline of the turn, ms (default 120 000). */
+  deadlineMs?: number
+}
+
+/** Sends chat turns. */
+export interface ChatService {
+  send(request: ChatRequest, signal?: AbortSignal): Promise<ChatTurnResult>
+}
+
+/** What the chat service needs to know about an active agent. */
+export interface ActiveAgent {
+  id: string
+  workspaceId: string
+  parlantAgentId: string | null
+  agentName?: string
+}
+
+/** Tunables; tests shrink the waits. */
+export interface ChatDefaults {
+  /** Overall turn deadline, ms. Default 120 000. */
+  deadlineMs: number
+  /** `wait_for_data` of each long poll, seconds. Default 25. */
+  pollWaitSeconds: number
+  /** `wait_for_data` of the poll for a trailing `error` after the final ready, seconds. Default 1. */
+  trailingErrorWaitSeconds: number
+  /** `wait_for_data` of each streaming re-read, seconds. Default 1. */
+  streamWaitSeconds: number
+  /** Conversation lease time to live, ms (renewed at a third of it). Default 30 000. */
+  leaseTtlMs: number
+  /** Pause between attempts to take a lease held by another node, ms. Default 100. */
+  leaseRetryMs: number
+}
+
+export const DEFAULT_CHAT_DEFAULTS: ChatDefaults = {
+  deadlineMs: 120_000,
+  pollWaitSeconds: 25,
+  trailingErrorWaitSeconds: 1,
+  streamWaitSeconds: 1,
+  leaseTtlMs: 30_000,
+  leaseRetryMs: 100,
+}
+
+/** Dependencies of `createChatService`. */
+export interface ChatServiceDeps {
+  host: BridgeHost
+  parlant: ParlantClient
+  /** The agent if it is active in the workspace; throws BridgeError `agent_not_active`/`not_found`. */
+  resolveActiveAgent(workspaceId: string, agentId: string): Promise<ActiveAgent>
+  /** Aborted when the agent is stopped, so in-flight turns are abandoned. */
+  turnSignal?(agentId: string): AbortSignal
+  /** This node's id (lease owners, logs). */
+  nodeId: string
+  defaults?: Partial<ChatDefaults>
+}
