@@ -7,12 +7,18 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createLogger } from '@sim/logger'
-import { Hono } from 'hono'
+import { generateId } from '@sim/utils/id'
+import { type Context, Hono } from 'hono'
+import { type RunningEmulator, startEmulator } from '@/emulator'
 import { createHostAuthenticator } from '@/host/auth'
 import { type HostConfig, loadHostConfig } from '@/host/config'
 import { type OpenedDatabase, openDatabase } from '@/host/db/open'
 import { workspacePermission } from '@/host/directory'
+import { type HostRealtime, handleSocketTokenRequest, startHostRealtime } from '@/host/realtime'
 import { type DevIdentity, loadInternalSecret, seedDevIdentity } from '@/host/seed'
+import { type Bridge, createBridge } from '@/lib/parlant/bridge'
+import { createChatService } from '@/lib/parlant/chat'
+import { createParlantClient } from '@/lib/parlant/client'
 import { type BridgeConfig, loadBridgeConfig } from '@/lib/parlant/config'
 import { type BridgeHost, systemClock } from '@/lib/parlant/ports'
 
@@ -33,6 +39,16 @@ export interface RunningHost {
   bridgeHost: BridgeHost
   /** Signs internal executor tokens (see `host/auth.ts`). */
   internalSecret: string
+  /** The bridge serving `/api/parlant/*` and `/api/tools/parlant/*`. */
+  bridge: Bridge
+  /** The Parlant server in use: `PARLANT_SERVER_URL`, or the in-process emulator's URL. */
+  parlantUrl: string
+  /** The in-process emulator when no Parlant server is configured (tests inject faults). */
+  emulator?: RunningEmulator
+  /** This node's id (`NODE_ID`, else random): lease owners and presence rows carry it. */
+  nodeId: string
+  /** socket.io with the bridge's namespace, one-time socket tokens, Redis adapter if configured. */
+  realtime: HostRealtime
   close(): Promise<void>
 }
 
@@ -51,17 +67,51 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   const identity = await seedDevIdentity(database.db, config.dataDir)
   const internalSecret = loadInternalSecret(config.dataDir, config.internalApiSecret)
 
+  const nodeId = config.nodeId ?? generateId()
+  // socket.io needs the listening HTTP server; until then nobody can be subscribed anyway.
+  let realtime: HostRealtime | undefined
   const bridgeHost: BridgeHost = {
     authenticate: createHostAuthenticator(database.db, internalSecret),
     workspacePermission: (userId, workspaceId) =>
       workspacePermission(database.db, userId, workspaceId),
     db: database.db,
-    publish: () => {},
+    publish: (room, event, payload) => realtime?.realtime.publish(room, event, payload),
     logger: createLogger('ParlantBridge'),
     clock: systemClock,
   }
 
+  const emulator = bridgeConfig.parlantServerUrl ? undefined : await startEmulator({ port: 0 })
+  const parlantUrl = bridgeConfig.parlantServerUrl ?? (emulator as RunningEmulator).url
+  const parlant = createParlantClient({
+    baseUrl: parlantUrl,
+    apiKey: bridgeConfig.parlantApiKey,
+    logger: bridgeHost.logger,
+  })
+  const bridge = createBridge({
+    host: bridgeHost,
+    config: bridgeConfig,
+    parlant,
+    nodeId,
+    chat: ({ host, lifecycle, nodeId }) =>
+      createChatService({
+        host,
+        parlant,
+        nodeId,
+        resolveActiveAgent: (workspaceId, agentId) =>
+          lifecycle.assertAgentActive(workspaceId, agentId),
+        turnSignal: (agentId) => lifecycle.turnSignal(agentId),
+      }),
+  })
+
   const app = new Hono()
+  const bridgeRoute = async (c: Context) => (await bridge.handle(c.req.raw)) ?? c.notFound()
+  app.all('/api/parlant/*', bridgeRoute)
+  app.all('/api/tools/parlant/*', bridgeRoute)
+  app.post('/api/auth/socket-token', (c) =>
+    realtime
+      ? handleSocketTokenRequest(c.req.raw, { bridgeHost, tokens: realtime.tokens })
+      : c.json({ error: 'Realtime is starting', code: 'integration_disabled' }, 503)
+  )
   app.get('/health', (c) =>
     c.json({
       status: 'ok',
@@ -83,6 +133,24 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   const port = (server.address() as AddressInfo).port
   const url = `http://${config.hostname}:${port}`
   logger.info(`listening on ${url}`, { database: database.engine })
+  const revalidateMs = Number(env.PARLANT_SOCKET_REVALIDATE_MS)
+  const hostRealtime = await startHostRealtime({
+    httpServer: server,
+    bridgeHost,
+    nodeId,
+    namespace: bridgeConfig.socketNamespace,
+    internalSecret,
+    redisUrl: config.redisUrl,
+    redisPrefix: env.PARLANT_REDIS_PREFIX || undefined,
+    verifyAgentToken: async (token) => {
+      const grant = await bridge.tokens.verify(token)
+      return grant ? { workspaceId: grant.workspaceId, agentId: grant.agentId } : null
+    },
+    revalidateIntervalMs:
+      Number.isFinite(revalidateMs) && revalidateMs > 0 ? revalidateMs : undefined,
+  })
+  realtime = hostRealtime
+  bridge.start()
 
   let closing: Promise<void> | undefined
   return {
@@ -94,12 +162,20 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
     identity,
     bridgeHost,
     internalSecret,
+    bridge,
+    parlantUrl,
+    emulator,
+    nodeId,
+    realtime: hostRealtime,
     close() {
       closing ??= (async () => {
+        await bridge.stop()
+        await hostRealtime.close()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           server.closeAllConnections()
         })
+        await emulator?.close()
         await database.close()
       })()
       return closing

@@ -209,3 +209,128 @@ export async function listConversations(db: BridgeDatabase, workspaceId: string,
       )
     )
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle supervision and agent tokens
+
+/**
+ * Agents in any of `statuses`, across all workspaces — only for the reconciler and the health
+ * monitor, which act on each row through workspace-scoped compare-and-sets.
+ */
+export async function listAgentsForSupervision(
+  db: BridgeDatabase,
+  statuses: readonly AgentStatus[]
+) {
+  return db
+    .select()
+    .from(workspaceAgents)
+    .where(inArray(workspaceAgents.status, [...statuses]))
+}
+
+/** Stores a new agent token (hash only). */
+export async function insertAgentToken(
+  db: BridgeDatabase,
+  row: {
+    id: string
+    workspaceId: string
+    agentId: string
+    createdBy: string | null
+    tokenHash: string
+    tokenPrefix: string
+    label: string | null
+    expiresAt: Date
+  }
+) {
+  const [inserted] = await db
+    .insert(agentAuthTokens)
+    .values({
+      id: row.id,
+      workspaceId: row.workspaceId,
+      workspaceAgentId: row.agentId,
+      createdBy: row.createdBy,
+      tokenHash: row.tokenHash,
+      tokenPrefix: row.tokenPrefix,
+      label: row.label,
+      expiresAt: row.expiresAt,
+    })
+    .returning()
+  return inserted
+}
+
+/**
+ * The token with this hash. Not workspace-scoped by design: the token itself names its workspace,
+ * and every caller of this function then acts only within that workspace.
+ */
+export async function findAgentTokenByHash(db: BridgeDatabase, tokenHash: string) {
+  const [row] = await db
+    .select()
+    .from(agentAuthTokens)
+    .where(eq(agentAuthTokens.tokenHash, tokenHash))
+    .limit(1)
+  return row
+}
+
+/** One token of a workspace, or undefined. */
+export async function getAgentToken(db: BridgeDatabase, workspaceId: string, tokenId: string) {
+  const [row] = await db
+    .select()
+    .from(agentAuthTokens)
+    .where(and(eq(agentAuthTokens.workspaceId, workspaceId), eq(agentAuthTokens.id, tokenId)))
+    .limit(1)
+  return row
+}
+
+/** Records a token's use. */
+export async function touchAgentToken(
+  db: BridgeDatabase,
+  workspaceId: string,
+  tokenId: string,
+  now: Date
+) {
+  await db
+    .update(agentAuthTokens)
+    .set({ lastUsedAt: now })
+    .where(and(eq(agentAuthTokens.workspaceId, workspaceId), eq(agentAuthTokens.id, tokenId)))
+}
+
+/** Revokes one token of a workspace (idempotent); returns the row, or undefined if absent. */
+export async function revokeAgentToken(
+  db: BridgeDatabase,
+  workspaceId: string,
+  tokenId: string,
+  now: Date
+) {
+  // Only a live token gets a revocation time, so the first revocation's time is kept.
+  await db
+    .update(agentAuthTokens)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(agentAuthTokens.workspaceId, workspaceId),
+        eq(agentAuthTokens.id, tokenId),
+        sql`${agentAuthTokens.revokedAt} is null`
+      )
+    )
+  return getAgentToken(db, workspaceId, tokenId)
+}
+
+/** Revokes every live token of an agent; returns how many were revoked. */
+export async function revokeTokensOfAgent(
+  db: BridgeDatabase,
+  workspaceId: string,
+  agentId: string,
+  now: Date
+) {
+  const rows = await db
+    .update(agentAuthTokens)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(agentAuthTokens.workspaceId, workspaceId),
+        eq(agentAuthTokens.workspaceAgentId, agentId),
+        sql`${agentAuthTokens.revokedAt} is null`
+      )
+    )
+    .returning({ id: agentAuthTokens.id })
+  return rows.length
+}

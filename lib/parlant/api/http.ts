@@ -1,0 +1,119 @@
+/**
+ * The HTTP plumbing every bridge route shares: JSON responses, the one error shape, and reading a
+ * JSON body with the size limit checked before anything is parsed.
+ */
+import { z } from 'zod'
+import { BridgeError, isBridgeError } from '@/lib/parlant/errors'
+import type { BridgeLogger } from '@/lib/parlant/ports'
+
+/** Default request body limit: 1 MiB (an agent with 100 long guidelines fits). */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024
+
+/** A JSON response. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  })
+}
+
+/** Converts any thrown value into a `BridgeError`; unexpected ones become a logged 500. */
+export function toBridgeError(error: unknown, logger: BridgeLogger): BridgeError {
+  if (isBridgeError(error)) return error
+  if (error instanceof z.ZodError) return validationError(error)
+  logger.error('Unexpected error in a bridge route', {
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  })
+  return new BridgeError('internal', 'Internal server error')
+}
+
+/** Headers that go with an error (Retry-After for 429). */
+export function errorHeaders(error: BridgeError): Record<string, string> {
+  return error.retryAfterSeconds !== undefined
+    ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) }
+    : {}
+}
+
+/** The `{ error, code, details? }` response of an error. */
+export function errorResponse(error: BridgeError) {
+  return json(error.toBody(), error.status, errorHeaders(error))
+}
+
+/** A 400 naming every invalid field, in the message too (tool routes only return the message). */
+export function validationError(error: z.ZodError, prefix?: string): BridgeError {
+  const at = (path: readonly PropertyKey[]) => {
+    const parts = [...(prefix ? [prefix] : []), ...path.map(String)]
+    return parts.length > 0 ? parts.join('.') : 'body'
+  }
+  const details = error.issues.flatMap((issue) =>
+    // An unknown key is named itself, not its parent object.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          field: at([...issue.path, key]),
+          message: 'is not a known field',
+        }))
+      : [{ field: at(issue.path), message: issue.message }]
+  )
+  const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ')
+  return new BridgeError('validation_error', `Invalid request: ${summary}`, details)
+}
+
+/** Parses `value` with `schema`, or throws a 400 naming the fields. */
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  prefix?: string
+): z.infer<T> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw validationError(parsed.error, prefix)
+  return parsed.data
+}
+
+/**
+ * Reads a JSON body: 413 when it is (or declares to be) larger than `limitBytes` — checked before
+ * parsing, while streaming — 415 when it is not JSON, 400 when it does not parse. An absent body
+ * reads as `undefined`.
+ */
+export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
+  const declared = request.headers.get('content-length')
+  if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes)
+  if (request.body === null) return undefined
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = request.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limitBytes) {
+      await reader.cancel()
+      throw tooLarge(limitBytes)
+    }
+    chunks.push(value)
+  }
+  if (size === 0) return undefined
+  const type = request.headers.get('content-type') ?? ''
+  if (!/^application\/json\s*(;|$)/i.test(type.trim())) {
+    throw new BridgeError(
+      'unsupported_media_type',
+      'Request bodies must be JSON (Content-Type: application/json)',
+      [{ field: 'content-type', message: 'must be application/json' }]
+    )
+  }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks))
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new BridgeError('validation_error', 'Invalid request: body: is not valid JSON', [
+      { field: 'body', message: 'is not valid JSON' },
+    ])
+  }
+}
+
+function tooLarge(limitBytes: number) {
+  return new BridgeError(
+    'payload_too_large',
+    `Request body is larger than the limit of ${limitBytes} bytes`,
+    [{ field: 'body', message: `must be at most ${limitBytes} bytes` }]
+  )
+}

@@ -1,0 +1,234 @@
+/**
+ * Bringing a workspace agent into being on the Parlant server, and removing it again. The Parlant
+ * agent's id is derived from ours, so a retried or repeated start finds the agent it made before
+ * instead of creating a twin; it carries its workspace's tag, and its guidelines carry the
+ * built-in `agent:<id>` tag so they apply to this agent only.
+ */
+import { createHash } from 'node:crypto'
+import {
+  type CallOptions,
+  type ParlantClient,
+  ParlantError,
+  ParlantNotFound,
+  ParlantRejected,
+  ParlantTimeout,
+  ParlantUnavailable,
+} from '@/lib/parlant/client'
+import type { WorkspaceAgentRow } from '@/lib/parlant/db/schema'
+import { BridgeError } from '@/lib/parlant/errors'
+import { type AgentConfig, agentConfigSchema } from '@/lib/parlant/schemas'
+
+/** The Parlant agent id of one of our agents. */
+export function parlantAgentIdFor(agentId: string) {
+  return `sim-agent-${agentId}`
+}
+
+const TAG_NAME_MAX = 50
+
+/** The Parlant tag name of a workspace (hashed when the id would not fit Parlant's 50 chars). */
+export function workspaceTagName(workspaceId: string) {
+  const plain = `sim-workspace:${workspaceId}`
+  if (plain.length <= TAG_NAME_MAX) return plain
+  return `sim-workspace:#${createHash('sha256').update(workspaceId).digest('hex').slice(0, 32)}`
+}
+
+/** The built-in Parlant tag that scopes a guideline to one agent. */
+export function agentGuidelineTag(parlantAgentId: string) {
+  return `agent:${parlantAgentId}`
+}
+
+/** An overall time budget shared by the several Parlant calls of one operation. */
+export class Deadline {
+  private readonly endsAt: number
+  constructor(
+    readonly budgetMs: number,
+    private readonly now: () => number = Date.now
+  ) {
+    this.endsAt = now() + budgetMs
+  }
+
+  /** Call options for the next Parlant call: whatever is left of the budget. */
+  call(signal?: AbortSignal): CallOptions {
+    const left = this.endsAt - this.now()
+    if (left <= 0) {
+      throw new BridgeError(
+        'parlant_timeout',
+        `The Parlant server did not finish within ${this.budgetMs} ms`
+      )
+    }
+    return { timeoutMs: left, signal }
+  }
+}
+
+/** Turns a Parlant client failure into a bridge error whose message is safe to store and show. */
+export function parlantFailure(error: unknown, doing: string): BridgeError {
+  if (error instanceof BridgeError) return error
+  if (error instanceof ParlantTimeout) {
+    return new BridgeError(
+      'parlant_timeout',
+      `${doing}: the Parlant server did not answer in time`,
+      undefined,
+      {
+        cause: error,
+      }
+    )
+  }
+  if (error instanceof ParlantUnavailable) {
+    const why =
+      error.reason === 'network'
+        ? 'the Parlant server is unreachable'
+        : error.reason === 'breaker_open'
+          ? 'the Parlant server failed repeatedly; calls are paused for a few seconds'
+          : `the Parlant server answered with an error (${error.status ?? 'unknown status'})`
+    return new BridgeError('parlant_unavailable', `${doing}: ${why}`, undefined, { cause: error })
+  }
+  if (error instanceof ParlantError) {
+    // Client messages are scrubbed of secrets and upstream header dumps already.
+    return new BridgeError('parlant_error', `${doing}: ${error.message}`, undefined, {
+      cause: error,
+    })
+  }
+  return new BridgeError('parlant_error', `${doing}: unexpected failure`, undefined, {
+    cause: error,
+  })
+}
+
+/** Finds or creates the workspace's tag and returns its id. */
+async function ensureWorkspaceTag(
+  client: ParlantClient,
+  workspaceId: string,
+  deadline: Deadline,
+  signal?: AbortSignal
+) {
+  const name = workspaceTagName(workspaceId)
+  const [existing] = await client.tags.list({ name }, deadline.call(signal))
+  if (existing) return existing.id
+  try {
+    return (await client.tags.create(name, deadline.call(signal))).id
+  } catch (error) {
+    // Names are unique on Parlant: another node created it between our list and create.
+    if (!(error instanceof ParlantRejected)) throw error
+    const [raced] = await client.tags.list({ name }, deadline.call(signal))
+    if (raced) return raced.id
+    throw error
+  }
+}
+
+/**
+ * Creates or re-syncs the Parlant agent of `row` (name, description, modes, iterations, workspace
+ * tag, guidelines), then reads it back to verify. Returns the Parlant agent id.
+ */
+export async function provisionAgent(
+  client: ParlantClient,
+  row: WorkspaceAgentRow,
+  deadline: Deadline,
+  signal?: AbortSignal
+): Promise<string> {
+  const config: AgentConfig = agentConfigSchema.parse(row.agentConfig)
+  const parlantId = row.parlantAgentId ?? parlantAgentIdFor(row.id)
+  const tagId = await ensureWorkspaceTag(client, row.workspaceId, deadline, signal)
+  const fields = {
+    name: row.agentName,
+    description: config.description ?? null,
+    max_engine_iterations: config.maxEngineIterations,
+    composition_mode: config.compositionMode,
+    message_output_mode: config.messageOutputMode,
+  }
+  let exists = true
+  try {
+    await client.agents.get(parlantId, deadline.call(signal))
+  } catch (error) {
+    if (!(error instanceof ParlantNotFound)) throw error
+    exists = false
+  }
+  if (exists) {
+    await client.agents.update(
+      parlantId,
+      { ...fields, tags: { add: [tagId] } },
+      deadline.call(signal)
+    )
+  } else {
+    await client.agents.create({ id: parlantId, ...fields, tags: [tagId] }, deadline.call(signal))
+  }
+  await syncGuidelines(client, parlantId, config, deadline, signal)
+
+  const readBack = await client.agents.get(parlantId, deadline.call(signal))
+  const guidelines = await client.guidelines.list(
+    { tagId: agentGuidelineTag(parlantId) },
+    deadline.call(signal)
+  )
+  if (
+    readBack.name !== row.agentName ||
+    !readBack.tags.includes(tagId) ||
+    guidelines.length !== config.guidelines.length
+  ) {
+    throw new BridgeError(
+      'parlant_error',
+      'The Parlant server did not keep the agent as configured (verification after provisioning failed)'
+    )
+  }
+  return parlantId
+}
+
+/** Makes the agent's guidelines on Parlant equal to `config.guidelines`, keeping unchanged ones. */
+async function syncGuidelines(
+  client: ParlantClient,
+  parlantId: string,
+  config: AgentConfig,
+  deadline: Deadline,
+  signal?: AbortSignal
+) {
+  const tag = agentGuidelineTag(parlantId)
+  const current = await client.guidelines.list({ tagId: tag }, deadline.call(signal))
+  const key = (condition: string, action: string | null | undefined) =>
+    JSON.stringify([condition, action ?? ''])
+  const wanted = new Map<string, number>()
+  for (const g of config.guidelines) {
+    const k = key(g.condition, g.action)
+    wanted.set(k, (wanted.get(k) ?? 0) + 1)
+  }
+  for (const existing of current) {
+    const k = key(existing.condition, existing.action)
+    const left = wanted.get(k) ?? 0
+    if (left > 0) {
+      wanted.set(k, left - 1)
+      continue
+    }
+    await client.guidelines.delete(existing.id, deadline.call(signal))
+  }
+  for (const g of config.guidelines) {
+    const k = key(g.condition, g.action)
+    const left = wanted.get(k) ?? 0
+    if (left <= 0) continue
+    wanted.set(k, left - 1)
+    await client.guidelines.create(
+      { condition: g.condition, action: g.action, tags: [tag] },
+      deadline.call(signal)
+    )
+  }
+}
+
+/** Removes the Parlant agent and its guidelines; absent ones count as removed. */
+export async function deprovisionAgent(
+  client: ParlantClient,
+  parlantId: string,
+  timeoutMs: number
+) {
+  const deadline = new Deadline(timeoutMs)
+  const guidelines = await client.guidelines.list(
+    { tagId: agentGuidelineTag(parlantId) },
+    deadline.call()
+  )
+  for (const g of guidelines) {
+    try {
+      await client.guidelines.delete(g.id, deadline.call())
+    } catch (error) {
+      if (!(error instanceof ParlantNotFound)) throw error
+    }
+  }
+  try {
+    await client.agents.delete(parlantId, deadline.call())
+  } catch (error) {
+    if (!(error instanceof ParlantNotFound)) throw error
+  }
+}

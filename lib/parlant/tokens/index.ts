@@ -1,0 +1,2 @@
+/** Agent tokens: issue, verify, revoke, expire; only hashes stored. */
+export * from '@/lib/parlant/tokens/tokens'
