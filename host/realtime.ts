@@ -1,0 +1,110 @@
+/**
+ * The standalone host's realtime: a socket.io server on the host's HTTP server, the Redis adapter
+ * when `REDIS_URL` is set (separate pub/sub clients, as Sim's realtime server does), the bridge's
+ * namespace with its handlers, one-time socket tokens and `POST /api/auth/socket-token`.
+ */
+import type { Server as HttpServer } from 'node:http'
+import { createAdapter } from '@socket.io/redis-adapter'
+import { createClient } from 'redis'
+import { Server } from 'socket.io'
+import { createSocketTokenStore, type NonceStore, type SocketTokenStore } from '@/host/socket-token'
+import type { BridgeHost } from '@/lib/parlant/ports'
+import { attachParlantRealtime, type ParlantRealtime } from '@/lib/parlant/realtime/server'
+
+export interface HostRealtimeOptions {
+  httpServer: HttpServer
+  bridgeHost: BridgeHost
+  nodeId: string
+  namespace: string
+  internalSecret: string
+  redisUrl?: string
+  /** Prefix of Redis keys and channels (`PARLANT_REDIS_PREFIX`, default `parlant-bridge`). */
+  redisPrefix?: string
+  verifyAgentToken?(token: string): Promise<{ workspaceId: string; agentId: string } | null>
+  /** Re-authorization sweep interval, ms (`PARLANT_SOCKET_REVALIDATE_MS`, default 30 000). */
+  revalidateIntervalMs?: number
+}
+
+export interface HostRealtime {
+  io: Server
+  realtime: ParlantRealtime
+  tokens: SocketTokenStore
+  close(): Promise<void>
+}
+
+/** Starts socket.io on the host's HTTP server and attaches the bridge to it. */
+export async function startHostRealtime(options: HostRealtimeOptions): Promise<HostRealtime> {
+  const io = new Server(options.httpServer, {
+    transports: ['websocket', 'polling'],
+    pingInterval: 25_000,
+    pingTimeout: 60_000,
+    maxHttpBufferSize: 1e6,
+  })
+  const prefix = options.redisPrefix ?? 'parlant-bridge'
+  const redisClients: Array<{ close(): Promise<unknown> }> = []
+  let nonces: NonceStore | undefined
+  if (options.redisUrl) {
+    const pub = createClient({ url: options.redisUrl })
+    const sub = pub.duplicate()
+    for (const client of [pub, sub]) {
+      client.on('error', (error: unknown) =>
+        options.bridgeHost.logger.warn('redis client error', {
+          error: error instanceof Error ? error.message : String(error),
+        })
+      )
+    }
+    await Promise.all([pub.connect(), sub.connect()])
+    redisClients.push(pub, sub)
+    io.adapter(createAdapter(pub, sub, { key: `${prefix}:socket.io` }))
+    nonces = {
+      async claim(nonce, ttlMs) {
+        const result = await pub.set(`${prefix}:socket-token:${nonce}`, '1', {
+          condition: 'NX',
+          expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
+        })
+        return result === 'OK'
+      },
+    }
+  }
+  const tokens = createSocketTokenStore({ secret: options.internalSecret, nonces })
+  const realtime = await attachParlantRealtime({
+    io,
+    host: options.bridgeHost,
+    nodeId: options.nodeId,
+    namespace: options.namespace,
+    verifySocketToken: (token) => tokens.consume(token),
+    verifyAgentToken: options.verifyAgentToken,
+    revalidateIntervalMs: options.revalidateIntervalMs,
+  })
+
+  let closing: Promise<void> | undefined
+  return {
+    io,
+    realtime,
+    tokens,
+    close() {
+      closing ??= (async () => {
+        await realtime.close().catch(() => {})
+        io.disconnectSockets(true)
+        // Closing io would close the HTTP server too; the host closes that itself.
+        io.engine.close()
+        for (const client of redisClients) await client.close().catch(() => {})
+      })()
+      return closing
+    },
+  }
+}
+
+/**
+ * `POST /api/auth/socket-token`: an authenticated user gets `{ token, expiresAt }`, single use,
+ * valid about a minute, to pass as `auth: { token }` in the socket.io handshake.
+ */
+export async function handleSocketTokenRequest(
+  request: Request,
+  deps: { bridgeHost: BridgeHost; tokens: SocketTokenStore }
+): Promise<Response> {
+  const user = await deps.bridgeHost.authenticate(request)
+  if (!user) return Response.json({ error: 'Unauthorized', code: 'unauthorized' }, { status: 401 })
+  const { token, expiresAt } = deps.tokens.mint(user.userId)
+  return Response.json({ token, expiresAt }, { headers: { 'cache-control': 'no-store' } })
+}
