@@ -320,18 +320,16 @@ describe('realtime subscription', () => {
       expect(tokens).toHaveLength(2)
       await until(() => useParlantStore.getState().subscriptions[second.id] === 'joined')
 
-      namespace
-        .to(agentRoom(second.id))
-        .emit(
-          PARLANT_EVENTS.chatEvent,
-          chatEvent(second.id, {
-            offset: 1,
-            eventId: 'after',
-            kind: 'message',
-            source: 'ai_agent',
-            text: 'Back again',
-          })
-        )
+      namespace.to(agentRoom(second.id)).emit(
+        PARLANT_EVENTS.chatEvent,
+        chatEvent(second.id, {
+          offset: 1,
+          eventId: 'after',
+          kind: 'message',
+          source: 'ai_agent',
+          text: 'Back again',
+        })
+      )
       await until(
         () =>
           useParlantStore.getState().conversations[conversationId(second.id, 'c1')]?.entries.after

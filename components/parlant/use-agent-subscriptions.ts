@@ -1,0 +1,22 @@
+'use client'
+
+import { useEffect } from 'react'
+import { useParlantStore } from '@/stores/parlant/store'
+
+/**
+ * Keeps the shared socket joined to the rooms of `agentIds` while the caller is mounted, so
+ * badges and transcripts stay live; joins are reference-counted across components.
+ */
+export function useAgentSubscriptions(agentIds: readonly string[]) {
+  const subscribeAgent = useParlantStore((state) => state.subscribeAgent)
+  const workspaceId = useParlantStore((state) => state.workspaceId)
+  // A string key keeps the effect from re-running when the caller passes a fresh equal array.
+  const key = agentIds.join('|')
+  useEffect(() => {
+    if (!workspaceId || key === '') return
+    const leaves = key.split('|').map((agentId) => subscribeAgent(agentId))
+    return () => {
+      for (const leave of leaves) leave()
+    }
+  }, [key, workspaceId, subscribeAgent])
+}
