@@ -101,6 +101,8 @@ export function createLifecycleService(deps: {
   const cleanupBaseDelayMs = deps.options?.cleanupBaseDelayMs ?? 500
 
   const turnControllers = new Map<string, AbortController>()
+  /** Concurrent starts/stops of one agent on this node share one run (others poll the row). */
+  const inflight = new Map<string, Promise<AgentView>>()
   const cleanups = new Set<Promise<void>>()
   let reachability: { reachable: boolean; at: number } | undefined
   let unreachableSince: number | undefined
@@ -204,6 +206,14 @@ export function createLifecycleService(deps: {
     void run.finally(() => cleanups.delete(run))
   }
 
+  function singleFlight(key: string, run: () => Promise<AgentView>) {
+    const current = inflight.get(key)
+    if (current) return current
+    const started = run().finally(() => inflight.delete(key))
+    inflight.set(key, started)
+    return started
+  }
+
   async function probeParlant(maxAgeMs: number) {
     if (reachability && Date.now() - reachability.at <= maxAgeMs) return reachability.reachable
     let reachable = true
@@ -214,6 +224,79 @@ export function createLifecycleService(deps: {
     }
     reachability = { reachable, at: Date.now() }
     return reachable
+  }
+
+  async function startOnce(workspaceId: string, agentId: string): Promise<AgentView> {
+    let row = await load(workspaceId, agentId)
+    if (row.status === 'starting') row = await waitWhile(workspaceId, agentId, 'starting')
+    if (row.status === 'active' || row.status === 'starting') return toAgentView(row)
+    if (row.status === 'stopping') {
+      throw new BridgeError(
+        'conflict',
+        `Agent "${row.agentName}" is stopping; start it again once it is inactive`
+      )
+    }
+    const claimed = await transition(row, 'starting', { lastError: null })
+    if (!claimed) {
+      // Someone else moved it first: report whatever they achieved.
+      const current = await waitWhile(workspaceId, agentId, 'starting')
+      if (current.status === 'stopping') {
+        throw new BridgeError('conflict', `Agent "${current.agentName}" is stopping`)
+      }
+      return toAgentView(current)
+    }
+    let parlantId: string
+    try {
+      parlantId = await provisionAgent(parlant, claimed, new Deadline(operationTimeoutMs))
+    } catch (error) {
+      const failure = parlantFailure(error, 'Starting the agent failed')
+      logger.warn('Agent start failed', { agentId, reason: failure.message })
+      const failed = await transition(claimed, 'error', { lastError: failure.message })
+      if (!failed && !(await getAgent(db, workspaceId, agentId))) throw notFound()
+      throw failure
+    }
+    const active = await transition(claimed, 'active', {
+      lastError: null,
+      parlantAgentId: parlantId,
+    })
+    if (!active) {
+      // Deleted (or repaired) while we provisioned: undo our side if the row is gone.
+      const current = await getAgent(db, workspaceId, agentId)
+      if (!current) {
+        scheduleCleanup(parlantId)
+        throw notFound()
+      }
+      return toAgentView(current)
+    }
+    return toAgentView(active)
+  }
+
+  /**
+   * Stops an agent: `active|error → stopping → inactive`. New turns are refused at once,
+   * in-flight turns on this node are abandoned, and the agent's tokens are revoked.
+   */
+  async function stopOnce(workspaceId: string, agentId: string): Promise<AgentView> {
+    let row = await load(workspaceId, agentId)
+    if (row.status === 'stopping') row = await waitWhile(workspaceId, agentId, 'stopping')
+    if (row.status === 'inactive' || row.status === 'stopping') return toAgentView(row)
+    if (row.status === 'starting') {
+      throw new BridgeError(
+        'conflict',
+        `Agent "${row.agentName}" is starting; stop it once it has started`
+      )
+    }
+    const claimed = await transition(row, 'stopping')
+    if (!claimed) {
+      const current = await waitWhile(workspaceId, agentId, 'stopping')
+      if (current.status === 'starting') {
+        throw new BridgeError('conflict', `Agent "${current.agentName}" is starting`)
+      }
+      return toAgentView(current)
+    }
+    abortTurns(agentId, `Agent "${claimed.agentName}" was stopped`)
+    await tokens.revokeAllForAgent(workspaceId, agentId)
+    const stopped = await transition(claimed, 'inactive', { lastError: null })
+    return toAgentView(stopped ?? (await load(workspaceId, agentId)))
   }
 
   const service = {
@@ -326,77 +409,16 @@ export function createLifecycleService(deps: {
      * Starts an agent: `inactive|error → starting → active`, provisioning or re-syncing it on
      * Parlant. Concurrent calls share one provisioning; an active agent is returned as is.
      */
-    async start(workspaceId: string, agentId: string): Promise<AgentView> {
-      let row = await load(workspaceId, agentId)
-      if (row.status === 'starting') row = await waitWhile(workspaceId, agentId, 'starting')
-      if (row.status === 'active' || row.status === 'starting') return toAgentView(row)
-      if (row.status === 'stopping') {
-        throw new BridgeError(
-          'conflict',
-          `Agent "${row.agentName}" is stopping; start it again once it is inactive`
-        )
-      }
-      const claimed = await transition(row, 'starting', { lastError: null })
-      if (!claimed) {
-        // Someone else moved it first: report whatever they achieved.
-        const current = await waitWhile(workspaceId, agentId, 'starting')
-        if (current.status === 'stopping') {
-          throw new BridgeError('conflict', `Agent "${current.agentName}" is stopping`)
-        }
-        return toAgentView(current)
-      }
-      let parlantId: string
-      try {
-        parlantId = await provisionAgent(parlant, claimed, new Deadline(operationTimeoutMs))
-      } catch (error) {
-        const failure = parlantFailure(error, 'Starting the agent failed')
-        logger.warn('Agent start failed', { agentId, reason: failure.message })
-        const failed = await transition(claimed, 'error', { lastError: failure.message })
-        if (!failed && !(await getAgent(db, workspaceId, agentId))) throw notFound()
-        throw failure
-      }
-      const active = await transition(claimed, 'active', {
-        lastError: null,
-        parlantAgentId: parlantId,
-      })
-      if (!active) {
-        // Deleted (or repaired) while we provisioned: undo our side if the row is gone.
-        const current = await getAgent(db, workspaceId, agentId)
-        if (!current) {
-          scheduleCleanup(parlantId)
-          throw notFound()
-        }
-        return toAgentView(current)
-      }
-      return toAgentView(active)
+    start(workspaceId: string, agentId: string): Promise<AgentView> {
+      return singleFlight(`start:${workspaceId}:${agentId}`, () => startOnce(workspaceId, agentId))
     },
 
     /**
      * Stops an agent: `active|error → stopping → inactive`. New turns are refused at once,
      * in-flight turns on this node are abandoned, and the agent's tokens are revoked.
      */
-    async stop(workspaceId: string, agentId: string): Promise<AgentView> {
-      let row = await load(workspaceId, agentId)
-      if (row.status === 'stopping') row = await waitWhile(workspaceId, agentId, 'stopping')
-      if (row.status === 'inactive' || row.status === 'stopping') return toAgentView(row)
-      if (row.status === 'starting') {
-        throw new BridgeError(
-          'conflict',
-          `Agent "${row.agentName}" is starting; stop it once it has started`
-        )
-      }
-      const claimed = await transition(row, 'stopping')
-      if (!claimed) {
-        const current = await waitWhile(workspaceId, agentId, 'stopping')
-        if (current.status === 'starting') {
-          throw new BridgeError('conflict', `Agent "${current.agentName}" is starting`)
-        }
-        return toAgentView(current)
-      }
-      abortTurns(agentId, `Agent "${claimed.agentName}" was stopped`)
-      await tokens.revokeAllForAgent(workspaceId, agentId)
-      const stopped = await transition(claimed, 'inactive', { lastError: null })
-      return toAgentView(stopped ?? (await load(workspaceId, agentId)))
+    stop(workspaceId: string, agentId: string): Promise<AgentView> {
+      return singleFlight(`stop:${workspaceId}:${agentId}`, () => stopOnce(workspaceId, agentId))
     },
 
     /** State, last error, since when, and whether the Parlant server answers. */
