@@ -132,7 +132,7 @@ export const parlantChatTool: ToolConfig<ParlantChatParams, ParlantChatResponse>
           typeof params.deadlineSeconds === 'number'
             ? Math.round(params.deadlineSeconds * 1000)
             : undefined,
-        autoStart: params.autoStart,
+        autoStart: params.autoStart ?? true,
         executionId: params._context?.executionId,
       }),
   },
