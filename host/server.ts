@@ -13,6 +13,7 @@ import { type RunningEmulator, startEmulator } from '@/emulator'
 import { createHostAuthenticator } from '@/host/auth'
 import { type HostConfig, loadHostConfig } from '@/host/config'
 import { type OpenedDatabase, openDatabase } from '@/host/db/open'
+import { mountDemoRoutes } from '@/host/demo/routes'
 import { workspacePermission } from '@/host/directory'
 import { type HostRealtime, handleSocketTokenRequest, startHostRealtime } from '@/host/realtime'
 import { type DevIdentity, loadInternalSecret, seedDevIdentity } from '@/host/seed'
@@ -120,6 +121,12 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
       integration: bridgeConfig.enabled ? 'enabled' : 'disabled',
     })
   )
+
+  mountDemoRoutes(app, {
+    identity,
+    socketNamespace: bridgeConfig.socketNamespace,
+    logger,
+  })
 
   const server = serve({
     fetch: app.fetch,

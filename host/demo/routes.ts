@@ -1,0 +1,70 @@
+/**
+ * The demo page of the standalone host: `GET /` signs the dev user in (a session cookie holding
+ * the dev API key — only ever the seeded dev identity) and serves an HTML shell; the client bundle
+ * and the stylesheet are served from memory under `/demo/`.
+ */
+import type { Context, Hono } from 'hono'
+import { setCookie } from 'hono/cookie'
+import { SESSION_COOKIE } from '@/host/auth'
+import { type DemoAssets, demoAssets } from '@/host/demo/bundle'
+import type { DevIdentity } from '@/host/seed'
+
+export interface DemoRouteOptions {
+  identity: DevIdentity
+  /** The socket.io namespace of the bridge's events. */
+  socketNamespace: string
+  logger?: { error(message: string, context?: Record<string, unknown>): void }
+}
+
+function escapeAttribute(value: string) {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
+}
+
+function page(options: DemoRouteOptions) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parlant Agent · Sim ⇄ Parlant bridge</title>
+<link rel="stylesheet" href="/demo/styles.css">
+<script type="module" src="/demo/app.js"></script>
+</head>
+<body>
+<div id="root" data-workspace-id="${escapeAttribute(options.identity.workspaceId)}" data-socket-namespace="${escapeAttribute(options.socketNamespace)}"><p class="parlant-boot">Loading the demo…</p></div>
+<noscript>The demo page needs JavaScript.</noscript>
+</body>
+</html>`
+}
+
+/** Mounts `/`, `/demo/app.js` and `/demo/styles.css`, and starts bundling at once. */
+export function mountDemoRoutes(app: Hono, options: DemoRouteOptions) {
+  // Build while the host finishes booting, so the first page load does not wait for esbuild.
+  demoAssets().catch((error: unknown) =>
+    options.logger?.error('demo page bundle failed', {
+      error: error instanceof Error ? error.message : String(error),
+    })
+  )
+  app.get('/', (c) => {
+    setCookie(c, SESSION_COOKIE, options.identity.apiKey, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+    })
+    c.header('cache-control', 'no-store')
+    return c.html(page(options))
+  })
+  const asset = (kind: keyof DemoAssets, type: string) => async (c: Context) => {
+    try {
+      const assets = await demoAssets()
+      return c.body(assets[kind], 200, { 'content-type': type, 'cache-control': 'no-cache' })
+    } catch (error) {
+      return c.text(
+        `Demo bundle failed: ${error instanceof Error ? error.message : String(error)}`,
+        500
+      )
+    }
+  }
+  app.get('/demo/app.js', asset('script', 'text/javascript; charset=utf-8'))
+  app.get('/demo/styles.css', asset('styles', 'text/css; charset=utf-8'))
+}
