@@ -1,0 +1,221 @@
+/**
+ * Bad input and the HTTP edges: random and malformed bodies, queries and ids to every route always
+ * get a 4xx naming the field, never a 500, never a database change; oversized bodies (413), non-JSON
+ * bodies (415), the rate limit (429) and the integration switch (503).
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RunningHost, startHost } from '@/host/server'
+import { BRIDGE_ROUTES } from '@/lib/parlant/api'
+import { type Bridge, createBridge } from '@/lib/parlant/bridge'
+import { createParlantClient } from '@/lib/parlant/client'
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'bridge-bad-input-'))
+
+describe('bad input to every bridge route', () => {
+  let host: RunningHost
+  let bridge: Bridge
+  let agentId = ''
+
+  beforeAll(async () => {
+    host = await startHost({ env: { PARLANT_BRIDGE_DATA_DIR: dataDir(), PORT: '0' } })
+    // The same handlers as the host's, with a limit high enough that validation, not the rate
+    // limiter, answers every generated request.
+    bridge = createBridge({
+      host: host.bridgeHost,
+      config: host.bridgeConfig,
+      parlant: createParlantClient({ baseUrl: host.parlantUrl }),
+      rateLimit: { capacity: 1_000_000 },
+    })
+    agentId = (await host.bridge.lifecycle.create(host.identity.workspaceId, null, { name: 'a' }))
+      .id
+  })
+
+  afterAll(async () => {
+    await bridge?.stop()
+    await host?.close()
+  })
+
+  async function snapshot() {
+    const result = await host.database.db.execute(sql`
+      select
+        (select count(*) from workspace_agents)::int as agents,
+        (select coalesce(sum(version), 0) from workspace_agents)::int as versions,
+        (select count(*) from agent_auth_tokens)::int as tokens,
+        (select count(*) from agent_auth_tokens where revoked_at is not null)::int as revoked,
+        (select count(*) from agent_conversations)::int as conversations,
+        (select count(*) from agent_chat_turns)::int as turns`)
+    return JSON.stringify((result as unknown as { rows: unknown[] }).rows)
+  }
+
+  const json = fc.jsonValue({ maxDepth: 3 })
+  const badId = fc.oneof(
+    fc.constant(''),
+    fc.string({ minLength: 1, maxLength: 8 }).filter((s) => /[^A-Za-z0-9_-]/.test(s)),
+    fc.constant('x'.repeat(129))
+  )
+  /** A body that is wrong on purpose: arbitrary JSON, or a near-valid object with one bad field. */
+  const body = fc.oneof(
+    json,
+    fc.record({ workspaceId: badId, name: fc.string() }),
+    fc.record({ workspaceId: fc.constant('dev-workspace'), name: fc.constant('') }),
+    fc.record({
+      workspaceId: fc.constant('dev-workspace'),
+      message: fc.constantFrom('', '\u0000', 42),
+    }),
+    fc.record({ workspaceId: fc.constant('dev-workspace'), agentId: badId }),
+    fc.record({ workspaceId: fc.constant('dev-workspace'), unexpected: json })
+  )
+
+  it('answers 4xx naming the field, never 500, and changes nothing', async () => {
+    const before = await snapshot()
+    const routes = BRIDGE_ROUTES.map((r) => ({ method: r.method, pattern: r.pattern }))
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        badId,
+        fc.oneof(badId, fc.constant(undefined)),
+        body,
+        async (route, id, workspaceId, payload) => {
+          // The list tool needs nothing but a workspace, so that body is simply valid.
+          fc.pre(
+            !(
+              route.pattern === '/api/tools/parlant/list' &&
+              typeof payload === 'object' &&
+              payload !== null &&
+              !Array.isArray(payload) &&
+              payload.workspaceId === 'dev-workspace'
+            )
+          )
+          const path = route.pattern
+            .replace(':agentId', encodeURIComponent(id))
+            .replace(':tokenId', encodeURIComponent(id))
+            .replace(':workspaceId', encodeURIComponent(id))
+          const query =
+            workspaceId === undefined ? '' : `?workspaceId=${encodeURIComponent(workspaceId)}`
+          const hasBody = route.method !== 'GET'
+          const response = await bridge.handle(
+            new Request(`http://bridge${path}${query}`, {
+              method: route.method,
+              headers: {
+                authorization: `Bearer ${host.identity.apiKey}`,
+                ...(hasBody ? { 'content-type': 'application/json' } : {}),
+              },
+              body: hasBody ? JSON.stringify(payload) : undefined,
+            })
+          )
+          expect(response).toBeDefined()
+          const status = response?.status ?? 0
+          const text = (await response?.text()) ?? ''
+          expect(status, `${route.method} ${path}${query} → ${text}`).toBeGreaterThanOrEqual(400)
+          expect(status, `${route.method} ${path}${query} → ${text}`).toBeLessThan(500)
+          if (status === 400) {
+            const parsed = JSON.parse(text) as {
+              error: string
+              details?: Array<{ field: string }>
+            }
+            if (route.pattern.startsWith('/api/tools/')) {
+              // Sim's tool shape has no details: the message names the field.
+              expect(parsed.error).toMatch(/^Invalid request: [A-Za-z_.0-9-]+: /)
+            } else {
+              const detail = parsed.details?.[0]
+              expect(detail?.field).toBeTruthy()
+              expect(parsed.error).toContain(detail?.field ?? '?')
+            }
+          }
+        }
+      ),
+      { numRuns: 300 }
+    )
+    expect(await snapshot()).toBe(before)
+  })
+
+  it('a real agent with a bad body is untouched and the field is named', async () => {
+    const response = await bridge.handle(
+      new Request(`http://bridge/api/parlant/agents/${agentId}?workspaceId=dev-workspace`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${host.identity.apiKey}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ maxEngineIterations: 99, colour: 'red' }),
+      })
+    )
+    expect(response?.status).toBe(400)
+    const body = (await response?.json()) as { details: Array<{ field: string }> }
+    expect(body.details.map((d) => d.field).sort()).toEqual(['colour', 'maxEngineIterations'])
+    expect((await host.bridge.lifecycle.get('dev-workspace', agentId)).version).toBe(0)
+  })
+
+  it('rejects oversized bodies before parsing (413) and non-JSON bodies (415)', async () => {
+    const headers = {
+      authorization: `Bearer ${host.identity.apiKey}`,
+      'content-type': 'application/json',
+    }
+    const big = await fetch(`${host.url}/api/parlant/agents`, {
+      method: 'POST',
+      headers,
+      body: `{"workspaceId":"dev-workspace","name":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+    })
+    expect(big.status).toBe(413)
+    expect(await big.json()).toMatchObject({ code: 'payload_too_large' })
+    const text = await fetch(`${host.url}/api/parlant/agents`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'text/plain' },
+      body: 'name=x',
+    })
+    expect(text.status).toBe(415)
+    expect(await text.json()).toMatchObject({ code: 'unsupported_media_type' })
+  })
+
+  it('rate-limits mutating routes per user with 429 and Retry-After', async () => {
+    const limited = createBridge({
+      host: host.bridgeHost,
+      config: host.bridgeConfig,
+      parlant: createParlantClient({ baseUrl: host.parlantUrl }),
+      rateLimit: { capacity: 2, refillPerSecond: 0.01 },
+    })
+    const stop = () =>
+      limited.handle(
+        new Request(`http://bridge/api/parlant/agents/${agentId}/stop`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${host.identity.apiKey}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ workspaceId: 'dev-workspace' }),
+        })
+      )
+    expect((await stop())?.status).toBe(200)
+    expect((await stop())?.status).toBe(200)
+    const third = await stop()
+    expect(third?.status).toBe(429)
+    expect(Number(third?.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await third?.json()).toMatchObject({ code: 'rate_limited' })
+  })
+
+  it('ENABLE_PARLANT_INTEGRATION=false → every bridge route answers 503, the rest is unchanged', async () => {
+    const off = await startHost({
+      env: { PARLANT_BRIDGE_DATA_DIR: dataDir(), PORT: '0', ENABLE_PARLANT_INTEGRATION: 'false' },
+    })
+    try {
+      const headers = { authorization: `Bearer ${off.identity.apiKey}` }
+      const list = await fetch(`${off.url}/api/parlant/agents?workspaceId=x`, { headers })
+      expect(list.status).toBe(503)
+      expect(await list.json()).toMatchObject({
+        code: 'integration_disabled',
+        error: expect.stringMatching(/ENABLE_PARLANT_INTEGRATION=false/),
+      })
+      const tool = await fetch(`${off.url}/api/tools/parlant/list`, { method: 'POST', headers })
+      expect(tool.status).toBe(503)
+      expect(await tool.json()).toMatchObject({ success: false })
+      expect((await fetch(`${off.url}/health`)).status).toBe(200)
+    } finally {
+      await off.close()
+    }
+  })
+})
