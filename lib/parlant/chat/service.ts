@@ -229,6 +229,15 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
                     preamble: ctx.preamble,
                   })
                 ),
+              // The stop signal is per node; a stop on another node shows in the agent row.
+              checkpoint: async () => {
+                try {
+                  await deps.resolveActiveAgent(request.workspaceId, request.agentId)
+                } catch (error) {
+                  if (isBridgeError(error) && error.code !== 'internal') throw stoppedError
+                  throw error
+                }
+              },
               onCursor: (cursor) =>
                 advanceCursor(host.db, request.workspaceId, conversation.id, activeSession, cursor),
             })

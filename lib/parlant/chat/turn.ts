@@ -59,6 +59,8 @@ export interface TurnInput {
   onEvent(event: ParlantEvent, ctx: { traceId: string; preamble: boolean }): void
   /** Persist the cursor after each batch. */
   onCursor(cursor: number): Promise<void>
+  /** Called before each long poll; throws to abandon the turn (e.g. the agent was stopped). */
+  checkpoint?(): Promise<void>
 }
 
 export type TurnOutcome = Pick<
@@ -217,6 +219,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
 
   for (;;) {
     input.signal.throwIfAborted()
+    await input.checkpoint?.()
     const batch = await poll(input.pollWaitSeconds)
     if (batch.timedOut) continue
     cursor = batch.nextOffset
