@@ -1,0 +1,209 @@
+/**
+ * The installer on a small tree shaped like Sim's registries (fixtures/sim, files stored with a
+ * `.txt` suffix so this repo's tooling leaves them alone): install twice changes it once,
+ * `--dry-run` changes nothing, `--uninstall` restores it byte for byte.
+ */
+import { execFileSync } from 'node:child_process'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { install, MANIFEST_PATH, uninstall } from '@/scripts/install-into-sim/install'
+
+const FIXTURE = new URL('./fixtures/sim', import.meta.url).pathname
+const REPO = new URL('../..', import.meta.url).pathname
+const roots: string[] = []
+
+function listFiles(root: string, dir = ''): string[] {
+  return readdirSync(join(root, dir)).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(join(root, path)).isDirectory()
+      ? [`${path}/`, ...listFiles(root, path)]
+      : [path]
+  })
+}
+
+/** Every path (directories too) and file byte of a tree. */
+function snapshot(root: string) {
+  return Object.fromEntries(
+    listFiles(root)
+      .sort()
+      .map((path) => [path, path.endsWith('/') ? null : readFileSync(join(root, path), 'base64')])
+  )
+}
+
+function simCopy() {
+  const root = mkdtempSync(join(tmpdir(), 'sim-fixture-'))
+  roots.push(root)
+  cpSync(FIXTURE, root, { recursive: true })
+  for (const path of listFiles(root).filter((p) => p.endsWith('.txt'))) {
+    renameSync(join(root, path), join(root, path.slice(0, -'.txt'.length)))
+  }
+  return root
+}
+
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+})
+
+const read = (root: string, path: string) => readFileSync(join(root, path), 'utf8')
+
+describe('install into a Sim checkout', () => {
+  it('copies the plugin, registers it, and a second run changes nothing', () => {
+    const root = simCopy()
+    const first = install(root, { repoRoot: REPO })
+    expect(first.changes.length).toBeGreaterThan(10)
+    const afterFirst = snapshot(root)
+
+    // Files at Sim's places, with Sim's specifiers.
+    expect(read(root, 'apps/sim/blocks/blocks/parlant.ts')).toBe(
+      readFileSync(join(REPO, 'blocks/blocks/parlant.ts'), 'utf8')
+    )
+    for (const file of [
+      'chat',
+      'start_agent',
+      'stop_agent',
+      'get_status',
+      'list_agents',
+      'index',
+      'types',
+    ])
+      expect(listFiles(root)).toContain(`apps/sim/tools/parlant/${file}.ts`)
+    expect(listFiles(root)).toContain('apps/sim/hooks/selectors/providers/parlant/selectors.ts')
+    expect(listFiles(root)).toContain('apps/sim/lib/parlant/schemas.ts')
+    expect(read(root, 'apps/sim/lib/parlant/db/schema.ts')).toContain(
+      "export * from '@sim/db/schema'"
+    )
+    expect(listFiles(root).some((p) => p.endsWith('.test.ts'))).toBe(false)
+    const dbSchema = read(root, 'packages/db/parlant-schema.ts')
+    expect(dbSchema).toContain("from './schema'")
+    expect(dbSchema).not.toContain('@/lib/')
+    expect(listFiles(root)).toContain('apps/realtime/src/handlers/parlant.ts')
+    expect(listFiles(root)).toContain('apps/realtime/src/lib/parlant/realtime/handlers.ts')
+
+    // The migration is the next-numbered file and joins the journal.
+    expect(readFileSync(join(root, 'packages/db/migrations/0002_parlant_bridge.sql'), 'utf8')).toBe(
+      readFileSync(join(REPO, 'lib/parlant/db/migrations/0000_parlant_bridge.sql'), 'utf8')
+    )
+    const journal = JSON.parse(read(root, 'packages/db/migrations/meta/_journal.json')) as {
+      entries: Array<{ idx: number; tag: string }>
+    }
+    expect(journal.entries.at(-1)).toMatchObject({ idx: 2, tag: '0002_parlant_bridge' })
+
+    // Registrations, alphabetical where Sim keeps order.
+    const maps = read(root, 'apps/sim/blocks/registry-maps.ts')
+    expect(maps).toContain(
+      "import { ParlantBlock, ParlantBlockMeta } from '@/blocks/blocks/parlant'"
+    )
+    expect(maps.indexOf('parlant: ParlantBlock,')).toBeGreaterThan(
+      maps.indexOf('alpha: AlphaBlock')
+    )
+    expect(maps.indexOf('parlant: ParlantBlock,')).toBeLessThan(maps.indexOf('zulu: ZuluBlock'))
+    expect(maps).toMatch(/BLOCK_META_REGISTRY[\s\S]*parlant: ParlantBlockMeta,/)
+    const tools = read(root, 'apps/sim/tools/registry.ts')
+    for (const id of [
+      'parlant_chat',
+      'parlant_get_status',
+      'parlant_list_agents',
+      'parlant_start_agent',
+      'parlant_stop_agent',
+    ])
+      expect(tools).toMatch(new RegExp(`\\n  ${id}: parlant\\w+Tool,`))
+    expect(tools.indexOf("from '@/tools/parlant'")).toBeGreaterThan(
+      tools.indexOf("} from '@/tools/zulu'")
+    )
+    expect(tools.indexOf('parlant_chat:')).toBeLessThan(tools.indexOf('zulu_read:'))
+    const modal = listFiles(root).find((p) => p.endsWith('modal-registry.ts'))!
+    expect(read(root, modal)).toContain("'parlant-config': ParlantConfigModal,")
+    expect(read(root, 'apps/sim/hooks/selectors/registry.ts')).toContain('...parlantSelectors,')
+    expect(read(root, 'apps/sim/hooks/selectors/types.ts')).toMatch(
+      /SelectorKey =\n[\s\S]*\| 'parlant.agents'/
+    )
+    const icons = read(root, 'apps/sim/components/icons.tsx')
+    expect(icons).toContain('export function ParlantIcon(props: SVGProps<SVGSVGElement>)')
+    expect(icons.match(/^import type \{ SVGProps \}/gm)).toHaveLength(1)
+    expect(read(root, 'apps/realtime/src/handlers/index.ts')).toMatch(
+      /setupAllHandlers\([^)]*\) \{\n[\s\S]*setupParlantHandlers\(socket, roomManager\)/
+    )
+    expect(read(root, 'packages/realtime-protocol/src/rooms.ts')).toContain(
+      "PARLANT_AGENT: 'parlant-agent',"
+    )
+    expect(read(root, 'packages/db/schema.ts')).toContain("export * from './parlant-schema'")
+
+    const second = install(root, { repoRoot: REPO })
+    expect(second.changes).toEqual([])
+    expect(snapshot(root)).toEqual(afterFirst)
+  })
+
+  it('--dry-run prints the plan and changes nothing', () => {
+    const root = simCopy()
+    const before = snapshot(root)
+    const lines: string[] = []
+    const planned = install(root, { repoRoot: REPO, dryRun: true, log: (l) => lines.push(l) })
+    expect(planned.changes.length).toBeGreaterThan(10)
+    expect(lines.every((line) => line.startsWith('[dry-run] '))).toBe(true)
+    expect(lines.some((line) => line.includes('apps/sim/blocks/blocks/parlant.ts'))).toBe(true)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  it('--uninstall restores the tree byte for byte, and is safe to repeat', () => {
+    const root = simCopy()
+    const before = snapshot(root)
+    install(root, { repoRoot: REPO })
+    expect(listFiles(root)).toContain(MANIFEST_PATH)
+    uninstall(root)
+    expect(snapshot(root)).toEqual(before)
+    expect(uninstall(root).changes).toEqual([])
+    // Install → edit elsewhere in a registry → uninstall removes only our lines.
+    install(root, { repoRoot: REPO })
+    const maps = join(root, 'apps/sim/blocks/registry-maps.ts')
+    const edited = readFileSync(maps, 'utf8').replace(
+      'zulu: ZuluBlock,',
+      'zulu: ZuluBlock,\n  yankee: YankeeBlock,'
+    )
+    writeFileSync(maps, edited)
+    uninstall(root)
+    expect(readFileSync(maps, 'utf8')).toBe(
+      Buffer.from(before['apps/sim/blocks/registry-maps.ts'] as string, 'base64')
+        .toString('utf8')
+        .replace('zulu: ZuluBlock,', 'zulu: ZuluBlock,\n  yankee: YankeeBlock,')
+    )
+  })
+
+  it('refuses a tree that is not a Sim checkout, and never overwrites foreign files', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'not-sim-'))
+    roots.push(empty)
+    expect(() => install(empty, { repoRoot: REPO })).toThrow(/does not look like a Sim checkout/)
+    const root = simCopy()
+    cpSync(join(root, 'packages/db/schema.ts'), join(root, 'apps/sim/blocks/blocks-parlant-tmp'))
+    const target = join(root, 'apps/sim/blocks/blocks')
+    mkdirSync(target, { recursive: true })
+    writeFileSync(join(target, 'parlant.ts'), 'someone else')
+    expect(() => install(root, { repoRoot: REPO })).toThrow(/not installed by this tool/)
+  })
+
+  it('runs as `npm run sim:install -- <checkout> --dry-run`', () => {
+    const root = simCopy()
+    const before = snapshot(root)
+    const out = execFileSync(
+      'npx',
+      ['tsx', join(REPO, 'scripts/install-into-sim/main.ts'), root, '--dry-run'],
+      {
+        encoding: 'utf8',
+      }
+    )
+    expect(out).toContain('[dry-run] create apps/sim/blocks/blocks/parlant.ts')
+    expect(snapshot(root)).toEqual(before)
+    expect(relative(root, root)).toBe('')
+  })
+})
