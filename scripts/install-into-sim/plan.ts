@@ -279,7 +279,9 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       'import',
       'import the tools',
       insertImport('import', [
-        `import { ${toolIds.map(([, name]) => name).join(', ')} } from '@/tools/parlant'`,
+        'import {',
+        ...toolIds.map(([, name]) => `  ${name},`),
+        "} from '@/tools/parlant'",
       ])
     ),
     edit(

@@ -12,9 +12,8 @@ export * from '@sim/db/schema'
 export const REALTIME_HANDLER = `import { authorizeRoom } from '@sim/platform-authz'
 import type { AuthenticatedSocket } from '@/middleware/auth'
 import type { IRoomManager } from '@/rooms'
+import { agentRoom, PARLANT_AGENT_ROOM_TYPE } from '@/lib/parlant/realtime/events'
 import {
-  agentRoom,
-  PARLANT_AGENT_ROOM_TYPE,
   type ParlantRoomManager,
   setupParlantHandlers as setupBridgeHandlers,
 } from '@/lib/parlant/realtime/handlers'
