@@ -310,6 +310,30 @@ describe.each(ENGINES)('chat turns on %s', (engine) => {
     expect(rows.filter((r) => r.idempotencyKey === 'exec-1:block-1')).toHaveLength(1)
   })
 
+  it('a duplicate that gives up waiting leaves the running turn alone', async () => {
+    const agent = await provisionAgent(database.db, bed.parlant, bed.workspaceId, { name: 'dup' })
+    bed.emulator.control.setFaults({
+      agents: { [agent.parlantAgentId]: { latencyMs: { processing: 400 } } },
+    })
+    const request = {
+      workspaceId: bed.workspaceId,
+      agentId: agent.agentId,
+      userId: bed.user.id,
+      message: 'patient original',
+      conversationKey: 'dup',
+      idempotencyKey: 'dup-key',
+    }
+    const original = bed.chat.send(request)
+    await customerPosted(bed)
+    const impatient = await bed.chat.send({ ...request, deadlineMs: 50 }).catch((e: unknown) => e)
+    expect(impatient).toMatchObject({ code: 'turn_deadline_exceeded' })
+    const result = await original
+    expect(result.content).toBe('I received your message: "patient original"')
+    expect(await bed.chat.send(request)).toEqual(result)
+    expect(customerMessages(bed, result.sessionId)).toHaveLength(1)
+    expect(bed.published.filter((p) => p.event === PARLANT_EVENTS.turnFailed)).toEqual([])
+  })
+
   it('runs concurrent sends to one conversation one after the other, to two side by side', async () => {
     const agent = await provisionAgent(database.db, bed.parlant, bed.workspaceId, { name: 'busy' })
     bed.emulator.control.setFaults({

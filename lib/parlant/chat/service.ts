@@ -152,10 +152,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         idempotencyKey: request.idempotencyKey ?? generateId(),
         userId: request.userId,
       })
-      turnId = turn.id
       if (turn.status === 'completed' && turn.result) return turn.result
 
       const lease = await leases.acquire(request.workspaceId, conversation.id, signal)
+      // From here on this send owns the turn: only an owner records or announces its failure
+      // (a duplicate that gave up waiting must not mark the running turn failed).
+      turnId = turn.id
       signal = AbortSignal.any([signal, lease.lost])
       try {
         // Whoever held the lease may have finished this very turn meanwhile.
@@ -311,15 +313,15 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       }
       if (turnId) {
         await failTurn(host.db, request.workspaceId, turnId, failure.message).catch(() => {})
+        const end: TurnEndEvent = {
+          ...base,
+          sessionId,
+          traceId,
+          error: { code: failure.code, message: failure.message },
+          at: host.clock.now().toISOString(),
+        }
+        publish(agentRoom(request.agentId), PARLANT_EVENTS.turnFailed, end)
       }
-      const end: TurnEndEvent = {
-        ...base,
-        sessionId,
-        traceId,
-        error: { code: failure.code, message: failure.message },
-        at: host.clock.now().toISOString(),
-      }
-      publish(agentRoom(request.agentId), PARLANT_EVENTS.turnFailed, end)
       throw failure
     } finally {
       clearTimeout(deadlineTimer)
