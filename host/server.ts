@@ -17,6 +17,7 @@ import { mountDemoRoutes } from '@/host/demo/routes'
 import { workspacePermission } from '@/host/directory'
 import { type HostRealtime, handleSocketTokenRequest, startHostRealtime } from '@/host/realtime'
 import { type DevIdentity, loadInternalSecret, seedDevIdentity } from '@/host/seed'
+import { registerRouteBridge } from '@/lib/parlant/api/route-entry'
 import { type Bridge, createBridge } from '@/lib/parlant/bridge'
 import { createChatService } from '@/lib/parlant/chat'
 import { createParlantClient } from '@/lib/parlant/client'
@@ -103,6 +104,9 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
         turnSignal: (agentId) => lifecycle.turnSignal(agentId),
       }),
   })
+
+  // The Sim-style route files under app/api serve the same bridge.
+  registerRouteBridge(bridge)
 
   const app = new Hono()
   const bridgeRoute = async (c: Context) => (await bridge.handle(c.req.raw)) ?? c.notFound()

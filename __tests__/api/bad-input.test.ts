@@ -151,6 +151,19 @@ describe('bad input to every bridge route', () => {
     expect((await host.bridge.lifecycle.get('dev-workspace', agentId)).version).toBe(0)
   })
 
+  it('the app/api route files serve the registered bridge in Sim’s wrapper', async () => {
+    const route = await import('@/app/api/parlant/agents/route')
+    const response = await route.GET(
+      new Request('http://sim/api/parlant/agents?workspaceId=dev-workspace', {
+        headers: { authorization: `Bearer ${host.identity.apiKey}` },
+      }),
+      {}
+    )
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-request-id')).toBeTruthy()
+    expect(route.dynamic).toBe('force-dynamic')
+  })
+
   it('rejects oversized bodies before parsing (413) and non-JSON bodies (415)', async () => {
     const headers = {
       authorization: `Bearer ${host.identity.apiKey}`,
