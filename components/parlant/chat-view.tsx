@@ -146,6 +146,7 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
         role='status'
         aria-live='polite'
         data-activity={conversation?.activity ?? 'idle'}
+        data-turn={running ? 'running' : 'idle'}
       >
         {activity ? (
           <>
