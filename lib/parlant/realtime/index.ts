@@ -2,4 +2,5 @@
 export * from '@/lib/parlant/realtime/events'
 export * from '@/lib/parlant/realtime/handlers'
 export * from '@/lib/parlant/realtime/presence'
+export * from '@/lib/parlant/realtime/rooms'
 export * from '@/lib/parlant/realtime/server'
