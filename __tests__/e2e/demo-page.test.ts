@@ -121,12 +121,14 @@ describe('demo page', () => {
     await badge.filter({ hasText: 'Inactive' }).waitFor()
     await input.fill('One more question about a refund')
     await chat.getByRole('button', { name: 'Send' }).click()
-    const refusal = chat.locator('.parlant-chat__send-error')
+    const refusal = chat.locator('[data-kind="error"]')
     await refusal.waitFor()
     expect(await refusal.textContent()).toBe('Agent "Refund helper" is inactive; start it first')
-    expect(await chat.locator('[data-kind="error"]').allTextContents()).toEqual([
-      'Agent "Refund helper" is inactive; start it first',
-    ])
+    expect(await refusal.count()).toBe(1)
+    expect(await chat.getByRole('alert').textContent()).toBe(
+      'Agent "Refund helper" is inactive; start it first'
+    )
+    await chat.locator('[data-failed="true"]').filter({ hasText: 'Not sent' }).waitFor()
     expect(await input.inputValue()).toBe('One more question about a refund')
     await page.screenshot({ path: join(ARTIFACTS, 'demo-chat-refused.png') })
     expect(pageErrors).toEqual([])

@@ -52,7 +52,8 @@ function Entry({ entry, agentName }: { entry: TranscriptEntry; agentName: string
     <li
       className={`parlant-chat__entry parlant-chat__entry--${entry.kind}`}
       data-kind={entry.kind}
-      data-pending={entry.id.startsWith('local-') ? 'true' : undefined}
+      data-pending={entry.id.startsWith('local-') && !entry.failed ? 'true' : undefined}
+      data-failed={entry.failed ? 'true' : undefined}
     >
       <span className='parlant-chat__who'>
         {entry.kind === 'preamble' ? `${agentName} · preamble` : who}
@@ -61,6 +62,7 @@ function Entry({ entry, agentName }: { entry: TranscriptEntry; agentName: string
         {entry.text}
         {entry.streaming ? <span className='parlant-chat__caret' aria-hidden /> : null}
       </span>
+      {entry.failed ? <span className='parlant-chat__failed'>Not sent</span> : null}
     </li>
   )
 }
@@ -160,7 +162,8 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
         ) : null}
       </div>
       {conversation?.sendError ? (
-        <p className='parlant-chat__send-error' role='alert'>
+        // Shown in the transcript already; this copy is for screen readers.
+        <p className='parlant-sr-only' role='alert'>
           {conversation.sendError.message}
         </p>
       ) : null}

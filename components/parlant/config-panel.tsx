@@ -147,12 +147,24 @@ function ConfigForm({
   const fieldId = (field: string) => `${uid}-${field.replace(/\./g, '-')}`
   const editing = agentId !== null
 
-  const patch = (next: Partial<Draft>) => setDraft((current) => ({ ...current, ...next }))
-  const patchGuideline = (key: string, next: Partial<GuidelineDraft>) =>
+  /** Editing a field retires its message; the next save validates again. */
+  const clearError = (field: string) =>
+    setErrors((current) => {
+      if (!(field in current)) return current
+      const { [field]: _cleared, ...rest } = current
+      return rest
+    })
+  const patch = (next: Partial<Draft>) => {
+    setDraft((current) => ({ ...current, ...next }))
+    for (const field of Object.keys(next)) clearError(field)
+  }
+  const patchGuideline = (key: string, index: number, next: Partial<GuidelineDraft>) => {
     setDraft((current) => ({
       ...current,
       guidelines: current.guidelines.map((g) => (g.key === key ? { ...g, ...next } : g)),
     }))
+    for (const field of Object.keys(next)) clearError(`guidelines.${index}.${field}`)
+  }
 
   const focusFirstInvalid = (fieldErrors: FieldErrors) => {
     // After React renders the messages, move focus to the first field that has one.
@@ -328,7 +340,9 @@ function ConfigForm({
                           className='parlant-input'
                           placeholder='the customer asks about "refunds"'
                           value={g.condition}
-                          onChange={(e) => patchGuideline(g.key, { condition: e.target.value })}
+                          onChange={(e) =>
+                            patchGuideline(g.key, index, { condition: e.target.value })
+                          }
                           aria-invalid={errors[condition] ? true : undefined}
                           aria-describedby={described(condition)}
                         />
@@ -342,7 +356,7 @@ function ConfigForm({
                           rows={2}
                           placeholder='Explain that refunds take 5 business days.'
                           value={g.action}
-                          onChange={(e) => patchGuideline(g.key, { action: e.target.value })}
+                          onChange={(e) => patchGuideline(g.key, index, { action: e.target.value })}
                           aria-invalid={errors[action] ? true : undefined}
                           aria-describedby={described(action)}
                         />

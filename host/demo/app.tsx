@@ -62,6 +62,20 @@ function BlockCard() {
   )
 }
 
+function AgentSummary({ agentId }: { agentId: string }) {
+  const agent = useParlantAgent(agentId)
+  if (!agent) return null
+  const guidelines = agent.guidelines.length
+  return (
+    <div className='demo-summary'>
+      <span className='demo-summary__name'>{agent.name}</span>
+      <span className='parlant-muted'>
+        {`${agent.compositionMode} · ${guidelines} guideline${guidelines === 1 ? '' : 's'} · up to ${agent.maxEngineIterations} iterations`}
+      </span>
+    </div>
+  )
+}
+
 function ChatPane() {
   const selectedAgentId = useParlantStore((state) => state.selectedAgentId)
   if (!selectedAgentId)
@@ -74,6 +88,7 @@ function ChatPane() {
   return (
     <div className='demo-chat'>
       <div className='demo-chat__toolbar'>
+        <AgentSummary agentId={selectedAgentId} />
         <StartStopControls agentId={selectedAgentId} />
       </div>
       <ChatView agentId={selectedAgentId} />

@@ -22,6 +22,7 @@ import {
   applyTurnResult,
   conversationId,
   emptyConversation,
+  markFailed,
 } from '@/stores/parlant/transcript'
 import {
   type AgentStatusState,
@@ -309,6 +310,7 @@ export const useParlantStore = create<ParlantState>()(
             updateConversation(agentId, conversationKey, (c) => applyTurnResult(c, result))
             return result
           } catch (error) {
+            updateConversation(agentId, conversationKey, (c) => markFailed(c, localId))
             updateConversation(agentId, conversationKey, (c) => ({
               ...applyTurnFailure(
                 c,

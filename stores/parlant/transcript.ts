@@ -155,6 +155,16 @@ export function addLocalMessage(
   return { ...withEntry, turnRunning: true, sendError: null, currentSendId: localId }
 }
 
+/** Marks a local customer message as not delivered (it stays visible, flagged). */
+export function markFailed(conversation: ConversationState, localId: string): ConversationState {
+  const entry = conversation.entries[localId]
+  if (!entry || entry.failed) return conversation
+  return {
+    ...conversation,
+    entries: { ...conversation.entries, [localId]: { ...entry, failed: true } },
+  }
+}
+
 function endTurn(conversation: ConversationState): ConversationState {
   return {
     ...conversation,

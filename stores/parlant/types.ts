@@ -43,6 +43,8 @@ export interface TranscriptEntry {
   text: string
   /** Parlant event offset; local entries sort after the last known offset. */
   offset: number
+  /** A customer message the bridge refused or failed to deliver. */
+  failed?: boolean
   /** True while a streamed message is still receiving chunks. */
   streaming?: boolean
   traceId?: string
