@@ -16,8 +16,19 @@ import {
 } from '@/tools/parlant'
 import type { ToolConfig, ToolResponse, WorkflowToolExecutionContext } from '@/tools/types'
 
-/** A tool of any params type; the executor passes params it cannot type-check itself. */
-export type AnyToolConfig = ToolConfig<never, ToolResponse>
+type PostProcess = (
+  result: ToolResponse,
+  params: never,
+  executeTool: (toolId: string, params: Record<string, unknown>) => Promise<ToolResponse>
+) => Promise<ToolResponse>
+
+/**
+ * A tool of any params and response type; the executor passes params it cannot type-check
+ * itself. `postProcess` takes its own response type in and out, so it is kept opaque here.
+ */
+export type AnyToolConfig = Omit<ToolConfig<never, ToolResponse>, 'postProcess'> & {
+  postProcess?: unknown
+}
 
 /** The tools this executor knows, keyed by id like Sim's `tools/registry.ts`. */
 export const toolRegistry: Record<string, AnyToolConfig> = {
@@ -313,8 +324,8 @@ export async function executeTool(
       const output = json.output && typeof json.output === 'object' ? json.output : json
       result = { success: true, output: output as Record<string, unknown> }
     }
-    if (result.success && tool.postProcess) {
-      result = await tool.postProcess(result, toolParams, (id, next) =>
+    if (result.success && typeof tool.postProcess === 'function') {
+      result = await (tool.postProcess as PostProcess)(result, toolParams, (id, next) =>
         executeTool(id, next, context)
       )
     }
