@@ -8,6 +8,7 @@ import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { Server } from 'socket.io'
 import { createSocketTokenStore, type NonceStore, type SocketTokenStore } from '@/host/socket-token'
+import { createRateLimiter, type RateLimiter } from '@/lib/parlant/api/rate-limit'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { attachParlantRealtime, type ParlantRealtime } from '@/lib/parlant/realtime/server'
 
@@ -29,6 +30,8 @@ export interface HostRealtime {
   io: Server
   realtime: ParlantRealtime
   tokens: SocketTokenStore
+  /** Per-user limit on minting socket tokens (30 a minute, as Sim's route). */
+  mintLimiter: RateLimiter
   close(): Promise<void>
 }
 
@@ -82,6 +85,7 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
     io,
     realtime,
     tokens,
+    mintLimiter: createRateLimiter({ capacity: 30, refillPerSecond: 0.5 }),
     close() {
       closing ??= (async () => {
         await realtime.close().catch(() => {})
@@ -101,10 +105,17 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
  */
 export async function handleSocketTokenRequest(
   request: Request,
-  deps: { bridgeHost: BridgeHost; tokens: SocketTokenStore }
+  deps: { bridgeHost: BridgeHost; tokens: SocketTokenStore; limiter?: RateLimiter }
 ): Promise<Response> {
   const user = await deps.bridgeHost.authenticate(request)
   if (!user) return Response.json({ error: 'Unauthorized', code: 'unauthorized' }, { status: 401 })
+  const waitSeconds = deps.limiter?.take(`socket-token:${user.userId}`) ?? 0
+  if (waitSeconds > 0) {
+    return Response.json(
+      { error: 'Too many socket token requests; retry shortly', code: 'rate_limited' },
+      { status: 429, headers: { 'retry-after': String(Math.ceil(waitSeconds)) } }
+    )
+  }
   const { token, expiresAt } = deps.tokens.mint(user.userId)
   return Response.json({ token, expiresAt }, { headers: { 'cache-control': 'no-store' } })
 }

@@ -114,7 +114,11 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   app.all('/api/tools/parlant/*', bridgeRoute)
   app.post('/api/auth/socket-token', (c) =>
     realtime
-      ? handleSocketTokenRequest(c.req.raw, { bridgeHost, tokens: realtime.tokens })
+      ? handleSocketTokenRequest(c.req.raw, {
+          bridgeHost,
+          tokens: realtime.tokens,
+          limiter: realtime.mintLimiter,
+        })
       : c.json({ error: 'Realtime is starting', code: 'integration_disabled' }, 503)
   )
   app.get('/health', (c) =>

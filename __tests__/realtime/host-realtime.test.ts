@@ -146,6 +146,18 @@ describe.each(ENGINES)('realtime on the standalone host (%s)', (engine) => {
     await expect(connect(host.url, token)).rejects.toThrow(/Invalid/)
     const anonymousMint = await fetch(`${host.url}/api/auth/socket-token`, { method: 'POST' })
     expect(anonymousMint.status).toBe(401)
+
+    // Minting is rate limited per user (a burst of 30, as Sim's route).
+    const eager = await createUser(host.database.db, { name: 'Eve', email: 'eve@example.com' })
+    const statuses: number[] = []
+    for (let i = 0; i < 31; i++) {
+      const response = await fetch(`${host.url}/api/auth/socket-token`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${eager.apiKey}` },
+      })
+      statuses.push(response.status)
+    }
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0)
   })
 
   it('refuses members of another workspace, foreign agents and malformed joins alike', async () => {
