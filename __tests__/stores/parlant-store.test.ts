@@ -335,6 +335,12 @@ describe('realtime subscription', () => {
           useParlantStore.getState().conversations[conversationId(second.id, 'c1')]?.entries.after
             ?.text === 'Back again'
       )
+      // A server-side disconnect (no automatic reconnect in socket.io) is also recovered from.
+      for (const socket of namespace.sockets.values()) socket.disconnect(true)
+      await until(() => joins.length === 6)
+      expect(new Set(joins.map((j) => j.socketId)).size).toBe(3)
+      expect(tokens).toHaveLength(3)
+
       leaveFirst()
       leaveSecond()
       expect(useParlantStore.getState().subscriptions).toEqual({})

@@ -100,9 +100,16 @@ export function createParlantRealtime(
       handlers.onConnection('connected')
       for (const [agentId, sub] of subscriptions) join(agentId, sub.workspaceId)
     })
-    created.on('disconnect', () => {
+    created.on('disconnect', (reason) => {
       handlers.onConnection('disconnected')
       for (const agentId of subscriptions.keys()) handlers.onSubscription(agentId, 'joining')
+      // socket.io does not reconnect after a server-side disconnect (e.g. a node shutting down);
+      // while someone still listens, come back once after the usual delay.
+      if (reason === 'io server disconnect' && subscriptions.size > 0) {
+        setTimeout(() => {
+          if (socket === created && !created.connected && subscriptions.size > 0) created.connect()
+        }, options.reconnectionDelay ?? 1000)
+      }
     })
     created.on('connect_error', () => handlers.onConnection('disconnected'))
     created.on(PARLANT_EVENTS.joinSuccess, (payload: unknown) => {
