@@ -102,6 +102,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
         resolveActiveAgent: (workspaceId, agentId) =>
           lifecycle.assertAgentActive(workspaceId, agentId),
         turnSignal: (agentId) => lifecycle.turnSignal(agentId),
+        defaults: { trailingErrorWaitSeconds: bridgeConfig.chatTrailingErrorWaitSeconds ?? 1 },
       }),
   })
 

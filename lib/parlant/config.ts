@@ -30,6 +30,12 @@ const envSchema = z.object({
     .default(10),
   PARLANT_SERVER_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
   PARLANT_API_KEY: z.string().min(1).optional(),
+  PARLANT_CHAT_TRAILING_ERROR_WAIT_SECONDS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of seconds (Parlant takes integer wait_for_data)')
+    .min(0)
+    .max(10)
+    .default(1),
 })
 
 /** Validated bridge settings. */
@@ -40,6 +46,11 @@ export interface BridgeConfig {
   /** Unset → the host runs the in-process emulator. */
   parlantServerUrl?: string
   parlantApiKey?: string
+  /**
+   * `wait_for_data` of the one poll for a trailing `error` after a turn's final ready. Parlant
+   * takes whole seconds: 1 (default) never misses a late error; 0 saves a second per turn.
+   */
+  chatTrailingErrorWaitSeconds?: number
 }
 
 /** A configuration error that names the variables at fault. */
@@ -64,5 +75,6 @@ export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeCo
     maxAgentsPerWorkspace: value.PARLANT_MAX_AGENTS_PER_WORKSPACE,
     parlantServerUrl: value.PARLANT_SERVER_URL,
     parlantApiKey: value.PARLANT_API_KEY,
+    chatTrailingErrorWaitSeconds: value.PARLANT_CHAT_TRAILING_ERROR_WAIT_SECONDS,
   }
 }
