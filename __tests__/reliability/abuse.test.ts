@@ -25,6 +25,7 @@ import {
 const JOINS = LONG ? 10_000 : 2_000
 const JOIN_SOCKETS = 4
 const SENDS = LONG ? 1_500 : 300
+const JUNK_SENDS = LONG ? 2_000 : 300
 const READS = LONG ? 5_000 : 1_000
 
 /** Runs `tasks` with at most `width` in flight. */
@@ -250,7 +251,7 @@ describe('reliability: abuse', () => {
     const bystanderOutcomes: Outcome[] = []
     let flooding = true
     const bystander = (async () => {
-      for (let i = 0; flooding || i < 10; i++) {
+      for (let i = 0; flooding || i < 20; i++) {
         const outcome =
           i % 5 === 4
             ? await call(
@@ -324,7 +325,7 @@ describe('reliability: abuse', () => {
         {
           workspaceId,
           message: `flood ${i}`,
-          conversationKey: `flood-${i % 10}`,
+          conversationKey: `flood-${i % 50}`,
           deadlineMs: 5_000,
         },
         20_000
@@ -340,7 +341,18 @@ describe('reliability: abuse', () => {
         20_000
       )
     )
-    const [sent, read] = await Promise.all([sends, reads])
+    // Junk sends are cheap to refuse, so they drain the caller's token bucket fast: 429s follow.
+    const junkSends = pool(JUNK_SENDS, 50, (i) =>
+      call(
+        host.url,
+        key,
+        'POST',
+        `/api/parlant/agents/${agentId}/chat`,
+        { workspaceId, message: i % 2 ? 42 : '', unexpected: true },
+        20_000
+      )
+    )
+    const [sent, read, junkSent] = await Promise.all([sends, reads, junkSends])
     const answered = await eventually(
       'every join to be answered',
       () => {
@@ -355,12 +367,12 @@ describe('reliability: abuse', () => {
     // The host answered everything: 2xx, 4xx or 429 — or a 504 for a turn that queued past its
     // own deadline behind the flood — never a 500.
     const statuses = new Map<number, number>()
-    for (const o of [...sent, ...read]) {
+    for (const o of [...sent, ...read, ...junkSent]) {
       expect(o.kind === 'ok' || o.kind === 'error', JSON.stringify(o)).toBe(true)
       if (o.kind === 'ok' || o.kind === 'error')
         statuses.set(o.status, (statuses.get(o.status) ?? 0) + 1)
       if (o.kind === 'error') {
-        expect([409, 429, 504]).toContain(o.status)
+        expect([400, 409, 429, 504]).toContain(o.status)
         expect(unclearError(o, secrets())).toBeUndefined()
       }
     }
@@ -394,7 +406,7 @@ describe('reliability: abuse', () => {
     const fmt = (ms: number) => ms.toFixed(1)
     process.stdout.write(
       `[reliability:abuse] joins=${JOINS} over ${JOIN_SOCKETS} sockets (ok=${answers.success} not_found=${answers.notFound} invalid=${answers.invalid} superseded/other=${answers.other}); ` +
-        `sends=${SENDS} reads=${READS} statuses=${[...statuses].map(([s, n]) => `${s}:${n}`).join(',')}; ` +
+        `sends=${SENDS} junk sends=${JUNK_SENDS} reads=${READS} statuses=${[...statuses].map(([s, n]) => `${s}:${n}`).join(',')}; ` +
         `other workspace (all ok): ${latencies.reads.length} reads p50=${fmt(percentile(latencies.reads, 0.5))} ms p99=${fmt(percentile(latencies.reads, 0.99))} ms, ` +
         `${latencies.chats.length} chat turns p50=${fmt(percentile(latencies.chats, 0.5))} ms p99=${fmt(percentile(latencies.chats, 0.99))} ms\n`
     )
