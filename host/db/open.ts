@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
+import { createLogger } from '@sim/logger'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
@@ -15,6 +16,7 @@ import type { BridgeDatabase } from '@/lib/parlant/ports'
 
 const HOST_MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
 const MIGRATION_LOCK_KEY = 727_001
+const logger = createLogger('BridgeDatabase')
 
 export interface OpenedDatabase {
   db: BridgeDatabase
@@ -42,6 +44,11 @@ async function migrateAll(db: BridgeDatabase) {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    // An idle client can die under us (server restart, admin termination); without a listener
+    // node-postgres would crash the process. The pool replaces it on the next checkout.
+    pool.on('error', (error) =>
+      logger.warn('idle PostgreSQL client failed', { error: error.message })
+    )
     const db = drizzlePg(pool)
     return {
       db,

@@ -25,6 +25,9 @@ export async function getOrCreateConversation(
     userId: string | null
   }
 ): Promise<AgentConversationRow> {
+  // Every turn after the first finds the row: read first, insert only on first use.
+  const existing = await findConversation(db, input)
+  if (existing) return existing
   await db
     .insert(agentConversations)
     .values({
@@ -38,6 +41,15 @@ export async function getOrCreateConversation(
     .onConflictDoNothing({
       target: [agentConversations.workspaceAgentId, agentConversations.conversationKey],
     })
+  const row = await findConversation(db, input)
+  if (!row) throw new Error('conversation row vanished after insert')
+  return row
+}
+
+async function findConversation(
+  db: BridgeDatabase,
+  input: { workspaceId: string; agentId: string; conversationKey: string }
+): Promise<AgentConversationRow | undefined> {
   const [row] = await db
     .select()
     .from(agentConversations)
@@ -49,7 +61,6 @@ export async function getOrCreateConversation(
       )
     )
     .limit(1)
-  if (!row) throw new Error('conversation row vanished after insert')
   return row
 }
 

@@ -49,6 +49,9 @@ import type { ChatTurnResult } from '@/lib/parlant/schemas'
 const MANUAL_MODE_CONTENT =
   'This conversation is in manual mode (handed off to a human agent), so the AI agent will not reply.'
 
+/** How often a running turn re-reads its agent row to notice a stop made on another node. */
+const AGENT_RECHECK_MS = 1_000
+
 /** Maps anything a turn can throw to the bridge's error type (messages are already scrubbed). */
 function toBridgeError(error: unknown): BridgeError {
   if (isBridgeError(error)) return error
@@ -138,6 +141,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     try {
       if (stopSignal?.aborted) throw stoppedError
       const agent = await deps.resolveActiveAgent(request.workspaceId, request.agentId)
+      let agentCheckedAt = Date.now()
       const parlantAgentId = agent.parlantAgentId
       if (!parlantAgentId)
         throw new BridgeError('agent_not_active', 'The agent is not provisioned on Parlant yet')
@@ -231,8 +235,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
                     preamble: ctx.preamble,
                   })
                 ),
-              // The stop signal is per node; a stop on another node shows in the agent row.
+              // The stop signal is per node; a stop on another node shows in the agent row. The
+              // agent was checked as the turn began, so re-read it only once a second has passed.
               checkpoint: async () => {
+                const now = Date.now()
+                if (now - agentCheckedAt < AGENT_RECHECK_MS) return
+                agentCheckedAt = now
                 try {
                   await deps.resolveActiveAgent(request.workspaceId, request.agentId)
                 } catch (error) {

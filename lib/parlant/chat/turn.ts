@@ -166,15 +166,19 @@ async function followStream(
 
 /** Runs one turn and returns what the agent did. */
 export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
-  const session = await input.parlant.sessions
-    .get(input.sessionId, { signal: input.signal })
-    .catch((error: unknown) => {
-      if (isNotFound(error)) throw new SessionGoneError('session not found')
-      throw error
-    })
-
-  const { posted, event } = await postOnce(input)
-  await input.onPosted(posted)
+  // The mode read and the post are independent (the message is posted either way), so they go
+  // out together instead of costing two round trips in a row.
+  const [session, { posted, event }] = await Promise.all([
+    input.parlant.sessions
+      .get(input.sessionId, { signal: input.signal })
+      .catch((error: unknown) => {
+        if (isNotFound(error)) throw new SessionGoneError('session not found')
+        throw error
+      }),
+    postOnce(input),
+  ])
+  let cursor = posted.offset + 1
+  await Promise.all([input.onPosted(posted), input.onCursor(cursor)])
   const traceId = posted.traceId
   if (event) input.onEvent(event, { traceId, preamble: false })
 
@@ -188,9 +192,6 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
   }
   // Manual mode: the engine emits nothing for this message; a human takes it from here.
   if (session.mode === 'manual') return { ...outcome, outcome: 'manual_mode' }
-
-  let cursor = posted.offset + 1
-  await input.onCursor(cursor)
 
   const poll = async (waitForData: number) => {
     try {
@@ -258,7 +259,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
     if (!completed) continue
     // A failed turn ends with ready{completed} *followed by* error: one short look for it.
     const trailing = await poll(input.trailingErrorWaitSeconds)
-    if (!trailing.timedOut) {
+    if (!trailing.timedOut && trailing.events.length > 0) {
       cursor = trailing.nextOffset
       for (const ev of trailing.events) {
         input.onEvent(ev, { traceId, preamble: isPreamble(ev) })

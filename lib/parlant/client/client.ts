@@ -302,12 +302,10 @@ export function createParlantClient(options: ParlantClientOptions) {
       if (status >= 500) permit?.failure()
       else permit?.success()
       const error = httpError(status, text, target, responseHeaders)
-      logger.warn('Parlant call failed', {
-        method: call.method,
-        path: call.path,
-        status,
-        elapsedMs,
-      })
+      // A 404 is an answer, not a failure, for the get-or-create reads the bridge makes.
+      const context = { method: call.method, path: call.path, status, elapsedMs }
+      if (status === 404) logger.debug('Parlant call failed', context)
+      else logger.warn('Parlant call failed', context)
       throw error
     }
     permit?.success()

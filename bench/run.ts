@@ -1,0 +1,43 @@
+/**
+ * `npm run bench [-- name ...]`: runs each benchmark in its own Node process (so memory figures
+ * are its own), prints the table, writes bench/results/latest.json and the README table.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type BenchResult, machine, writeResults } from './lib/report'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** In run order. */
+const BENCHMARKS = ['chat-overhead', 'agent-ops', 'realtime-fanout', 'concurrent-turns', 'soak']
+
+const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
+const selected = requested.length
+  ? BENCHMARKS.filter((name) => requested.includes(name))
+  : BENCHMARKS
+
+process.stdout.write(`machine: ${JSON.stringify(machine())}\n`)
+const results: BenchResult[] = []
+const outDir = mkdtempSync(join(tmpdir(), 'bridge-bench-'))
+for (const name of selected) {
+  const out = join(outDir, `${name}.json`)
+  process.stdout.write(`\n▶ ${name}\n`)
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--expose-gc', join(ROOT, 'bench', `${name}.ts`), out],
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LOG_LEVEL: 'error' } }
+  )
+  if (run.status !== 0) {
+    results.push({
+      name,
+      config: {},
+      rows: [{ metric: 'run', figures: `failed (exit ${run.status})`, target: '–', met: false }],
+    })
+    continue
+  }
+  results.push(JSON.parse(readFileSync(out, 'utf8')) as BenchResult)
+}
+process.stdout.write(`\n${writeResults(results, ROOT)}\n`)
