@@ -78,7 +78,7 @@ function chatUnavailable() {
 async function sendTurn(ctx: RouteContext, turn: ChatTurnRequest) {
   const { chat, lifecycle } = ctx.deps
   if (!chat) throw chatUnavailable()
-  await lifecycle.assertAgentActive(turn.workspaceId, turn.agentId)
+  // The chat service resolves the active agent itself (404 / 409 as the lifecycle defines them).
   return chat.send(turn, lifecycle.turnSignal(turn.agentId))
 }
 

@@ -6,12 +6,14 @@
  */
 import { generateId } from '@sim/utils/id'
 import { and, eq, isNull, or, sql } from 'drizzle-orm'
-import { agentConversations } from '@/lib/parlant/db/schema'
+import { type AgentConversationRow, agentConversations } from '@/lib/parlant/db/schema'
 import type { BridgeDatabase, BridgeLogger } from '@/lib/parlant/ports'
 
 /** A held lease. `lost` is aborted if a renewal finds another owner. */
 export interface HeldLease {
   owner: string
+  /** The conversation row as it stood when the lease was taken (saves a re-read). */
+  conversation: AgentConversationRow
   lost: AbortSignal
   release(): Promise<void>
 }
@@ -43,8 +45,8 @@ async function tryTake(
         )
       )
     )
-    .returning({ id: agentConversations.id })
-  return rows.length > 0
+    .returning()
+  return rows[0]
 }
 
 async function renew(
@@ -141,10 +143,12 @@ export function createLeaseManager(options: LeaseManagerOptions) {
         }),
       ])
       const owner = `${nodeId}:${generateId()}`
-      while (!(await tryTake(db, workspaceId, conversationId, owner, ttlMs))) {
+      let conversation = await tryTake(db, workspaceId, conversationId, owner, ttlMs)
+      while (!conversation) {
         signal.throwIfAborted()
         await sleep(retryMs, signal)
         signal.throwIfAborted()
+        conversation = await tryTake(db, workspaceId, conversationId, owner, ttlMs)
       }
       const lost = new AbortController()
       const timer = setInterval(
@@ -169,6 +173,7 @@ export function createLeaseManager(options: LeaseManagerOptions) {
       let released = false
       return {
         owner,
+        conversation,
         lost: lost.signal,
         async release() {
           if (released) return

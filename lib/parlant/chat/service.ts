@@ -179,7 +179,11 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         let lookFirst = !created
         let outcome: TurnOutcome | undefined
         for (let attempt = 0; attempt < 2 && !outcome; attempt++) {
-          const row = await readConversation(host.db, request.workspaceId, conversation.id)
+          // The lease returned the row as it stood; after a recreate, read it afresh.
+          const row =
+            attempt === 0
+              ? lease.conversation
+              : await readConversation(host.db, request.workspaceId, conversation.id)
           sessionId = row?.parlantSessionId ?? undefined
           if (!sessionId) {
             try {
