@@ -117,6 +117,9 @@ const PHASES: Phase[] = [
   },
 ]
 
+/** Phases in which Parlant may accept a message and never process it. */
+const LOSES_ACCEPTED_TURNS = ['silence', 'Parlant restart', 'Parlant down']
+
 interface TurnRecord {
   phase: string
   conversationKey: string
@@ -287,15 +290,32 @@ describe('reliability: Parlant faults during turns and lifecycle operations', ()
     // settles again and posts nothing twice.
     await sleep(1_000)
     const failed = turns.filter((t) => t.outcome.kind !== 'ok')
-    const retries = await Promise.all(
-      failed.map((t, i) => turn(i, { ...t, deadlineMs: 3_000 }).then((o) => ({ t, o })))
-    )
+    // One retry at a time per conversation (they are serialized anyway), conversations in parallel.
+    const byConversation = new Map<string, TurnRecord[]>()
+    for (const t of failed) {
+      byConversation.set(t.conversationKey, [...(byConversation.get(t.conversationKey) ?? []), t])
+    }
+    const retries = (
+      await Promise.all(
+        [...byConversation.values()].map(async (list) => {
+          const done: Array<{ t: TurnRecord; o: Outcome }> = []
+          for (const [i, t] of list.entries()) {
+            done.push({ t, o: await turn(i, { ...t, deadlineMs: 3_000 }) })
+          }
+          return done
+        })
+      )
+    ).flat()
     for (const { t, o } of retries) {
       expect(o.kind === 'ok' || o.kind === 'error', `${t.phase} retry`).toBe(true)
       if (o.kind === 'error') expect(unclearError(o, [PARLANT_KEY, ...keys])).toBeUndefined()
       if (o.kind === 'ok') {
         expect((o.body.result as { content: string }).content).toBe(fallbackReply(t.message))
       }
+      // A message Parlant accepted but then stayed silent on, or lost in a restart, can never be
+      // answered (the bridge never re-posts it); every other failed turn completes on retry.
+      if (!LOSES_ACCEPTED_TURNS.some((name) => t.phase.startsWith(name)))
+        expect(o.kind, `${t.phase} retry: ${JSON.stringify(o)}`).toBe('ok')
       expect(postsOf(emulator, t.message)).toBeLessThanOrEqual(1)
     }
 
