@@ -5,8 +5,8 @@
  * or failed one is resumed with the same bridge message id, so the message is never posted twice.
  */
 import { generateId } from '@sim/utils/id'
-import { and, eq } from 'drizzle-orm'
-import { type AgentChatTurnRow, agentChatTurns } from '@/lib/parlant/db/schema'
+import { and, eq, sql } from 'drizzle-orm'
+import { type AgentChatTurnRow, agentChatTurns, agentConversations } from '@/lib/parlant/db/schema'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
 
@@ -76,19 +76,6 @@ export async function recordPostedEvent(
     .where(and(eq(agentChatTurns.workspaceId, workspaceId), eq(agentChatTurns.id, turnId)))
 }
 
-/** Marks the turn completed with its result. */
-export async function completeTurn(
-  db: BridgeDatabase,
-  workspaceId: string,
-  turnId: string,
-  result: ChatTurnResult
-) {
-  await db
-    .update(agentChatTurns)
-    .set({ status: 'completed', result, error: null, updatedAt: new Date() })
-    .where(and(eq(agentChatTurns.workspaceId, workspaceId), eq(agentChatTurns.id, turnId)))
-}
-
 /** Marks the turn failed; a retry with the same key resumes it. */
 export async function failTurn(
   db: BridgeDatabase,
@@ -100,4 +87,81 @@ export async function failTurn(
     .update(agentChatTurns)
     .set({ status: 'failed', error: error.slice(0, 2000), updatedAt: new Date() })
     .where(and(eq(agentChatTurns.workspaceId, workspaceId), eq(agentChatTurns.id, turnId)))
+}
+
+/** `timestamp` columns hold UTC wall time; an ISO string cast keeps that true for raw SQL. */
+function utcNow() {
+  return sql`${new Date().toISOString()}::timestamp`
+}
+
+/**
+ * Records the posted customer event and moves the conversation's cursor past it, in one
+ * statement (one round trip, one commit) on the hot path of every turn.
+ */
+export async function recordPostedEventWithCursor(
+  db: BridgeDatabase,
+  input: {
+    workspaceId: string
+    turnId: string
+    conversationId: string
+    sessionId: string
+    posted: { eventId: string; offset: number; traceId: string }
+    cursor: number
+  }
+) {
+  const t = agentChatTurns
+  const c = agentConversations
+  await db.execute(sql`
+    with posted as (
+      update ${t} set
+        ${sql.identifier(t.parlantEventId.name)} = ${input.posted.eventId},
+        ${sql.identifier(t.parlantEventOffset.name)} = ${input.posted.offset},
+        ${sql.identifier(t.traceId.name)} = ${input.posted.traceId},
+        ${sql.identifier(t.updatedAt.name)} = ${utcNow()}
+      where ${t.workspaceId} = ${input.workspaceId} and ${t.id} = ${input.turnId}
+      returning 1
+    )
+    update ${c} set
+      ${sql.identifier(c.eventCursor.name)} = greatest(${c.eventCursor}, ${input.cursor}),
+      ${sql.identifier(c.updatedAt.name)} = ${utcNow()}
+    where ${c.workspaceId} = ${input.workspaceId} and ${c.id} = ${input.conversationId}
+      and ${c.parlantSessionId} = ${input.sessionId}`)
+}
+
+/**
+ * Ends a turn in one statement: the result recorded, the cursor stored (if the session is still
+ * the conversation's) and the conversation's lease released (if still ours).
+ */
+export async function settleTurn(
+  db: BridgeDatabase,
+  input: {
+    workspaceId: string
+    turnId: string
+    result: ChatTurnResult
+    conversationId: string
+    sessionId: string
+    cursor: number
+    leaseOwner: string
+  }
+) {
+  const t = agentChatTurns
+  const c = agentConversations
+  const ours = sql`${c.leaseOwner} = ${input.leaseOwner}`
+  await db.execute(sql`
+    with done as (
+      update ${t} set
+        ${sql.identifier(t.status.name)} = 'completed',
+        ${sql.identifier(t.result.name)} = ${JSON.stringify(input.result)}::jsonb,
+        ${sql.identifier(t.error.name)} = null,
+        ${sql.identifier(t.updatedAt.name)} = ${utcNow()}
+      where ${t.workspaceId} = ${input.workspaceId} and ${t.id} = ${input.turnId}
+      returning 1
+    )
+    update ${c} set
+      ${sql.identifier(c.eventCursor.name)} = case when ${c.parlantSessionId} = ${input.sessionId}
+        then greatest(${c.eventCursor}, ${input.cursor}) else ${c.eventCursor} end,
+      ${sql.identifier(c.leaseOwner.name)} = case when ${ours} then null else ${c.leaseOwner} end,
+      ${sql.identifier(c.leaseExpiresAt.name)} = case when ${ours} then null else ${c.leaseExpiresAt} end,
+      ${sql.identifier(c.updatedAt.name)} = ${utcNow()}
+    where ${c.workspaceId} = ${input.workspaceId} and ${c.id} = ${input.conversationId}`)
 }

@@ -16,6 +16,8 @@ export interface HeldLease {
   conversation: AgentConversationRow
   lost: AbortSignal
   release(): Promise<void>
+  /** Stops renewing and lets the next local waiter in, when a write elsewhere already released it. */
+  forget(): void
 }
 
 // Leases are compared against the database's clock so nodes with skewed clocks still agree.
@@ -184,6 +186,12 @@ export function createLeaseManager(options: LeaseManagerOptions) {
           } finally {
             cleanup()
           }
+        },
+        forget() {
+          if (released) return
+          released = true
+          clearInterval(timer)
+          cleanup()
         },
       }
     } catch (error) {

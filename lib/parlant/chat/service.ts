@@ -14,11 +14,12 @@ import {
   setConversationSession,
 } from '@/lib/parlant/chat/conversations'
 import {
-  completeTurn,
   failTurn,
   getOrCreateTurn,
   readTurn,
   recordPostedEvent,
+  recordPostedEventWithCursor,
+  settleTurn,
 } from '@/lib/parlant/chat/idempotency'
 import { createLeaseManager } from '@/lib/parlant/chat/lease'
 import { toChatEventPayload } from '@/lib/parlant/chat/relay'
@@ -225,9 +226,16 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
               trailingErrorWaitSeconds: defaults.trailingErrorWaitSeconds,
               streamWaitSeconds: defaults.streamWaitSeconds,
               logger: host.logger,
-              onPosted: async (p) => {
+              onPosted: async (p, cursor) => {
                 traceId = p.traceId
-                await recordPostedEvent(host.db, request.workspaceId, turn.id, p)
+                await recordPostedEventWithCursor(host.db, {
+                  workspaceId: request.workspaceId,
+                  turnId: turn.id,
+                  conversationId: conversation.id,
+                  sessionId: activeSession,
+                  posted: p,
+                  cursor,
+                })
               },
               onEvent: (ev, ctx) =>
                 publish(
@@ -295,7 +303,16 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
             durationMs: completedAt.getTime() - startedAt.getTime(),
           },
         }
-        await completeTurn(host.db, request.workspaceId, turn.id, result)
+        await settleTurn(host.db, {
+          workspaceId: request.workspaceId,
+          turnId: turn.id,
+          result,
+          conversationId: conversation.id,
+          sessionId,
+          cursor: outcome.cursor,
+          leaseOwner: lease.owner,
+        })
+        lease.forget()
         const end: TurnEndEvent = {
           ...base,
           sessionId,

@@ -53,11 +53,17 @@ export interface TurnInput {
   trailingErrorWaitSeconds: number
   streamWaitSeconds: number
   logger: BridgeLogger
-  /** Called once the customer event is known (before any waiting), to record it. */
-  onPosted(posted: PostedMessage): Promise<void>
+  /**
+   * Called once the customer event is known (before any waiting), to record it together with the
+   * cursor just past it.
+   */
+  onPosted(posted: PostedMessage, cursor: number): Promise<void>
   /** Every event of the session, in offset order, as it arrives (and each streaming update). */
   onEvent(event: ParlantEvent, ctx: { traceId: string; preamble: boolean }): void
-  /** Persist the cursor after each batch. */
+  /**
+   * Persist the cursor after a batch that did not end the turn. The final cursor is returned in
+   * the outcome instead, for the caller to store with the result in one write.
+   */
   onCursor(cursor: number): Promise<void>
   /** Called before each long poll; throws to abandon the turn (e.g. the agent was stopped). */
   checkpoint?(): Promise<void>
@@ -66,7 +72,10 @@ export interface TurnInput {
 export type TurnOutcome = Pick<
   ChatTurnResult,
   'outcome' | 'messages' | 'preambles' | 'toolCalls' | 'matchedGuidelines' | 'traceId'
->
+> & {
+  /** The session's event cursor after the turn (past every event read). */
+  cursor: number
+}
 
 function toAgentMessage(event: MessageEvent): AgentMessage {
   return {
@@ -178,7 +187,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
     postOnce(input),
   ])
   let cursor = posted.offset + 1
-  await Promise.all([input.onPosted(posted), input.onCursor(cursor)])
+  await input.onPosted(posted, cursor)
   const traceId = posted.traceId
   if (event) input.onEvent(event, { traceId, preamble: false })
 
@@ -189,6 +198,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
     toolCalls: [],
     matchedGuidelines: [],
     traceId,
+    cursor,
   }
   // Manual mode: the engine emits nothing for this message; a human takes it from here.
   if (session.mode === 'manual') return { ...outcome, outcome: 'manual_mode' }
@@ -254,19 +264,24 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
         }
       }
     }
-    await input.onCursor(cursor)
-    if (cancelled) return { ...outcome, outcome: 'cancelled' }
-    if (!completed) continue
+    if (cancelled) return { ...outcome, outcome: 'cancelled', cursor }
+    if (!completed) {
+      await input.onCursor(cursor)
+      continue
+    }
     // A failed turn ends with ready{completed} *followed by* error: one short look for it.
     const trailing = await poll(input.trailingErrorWaitSeconds)
     if (!trailing.timedOut && trailing.events.length > 0) {
       cursor = trailing.nextOffset
       for (const ev of trailing.events) {
         input.onEvent(ev, { traceId, preamble: isPreamble(ev) })
+        if (ev.kind === 'status' && ev.trace_id === traceId && ev.data.status === 'error') {
+          // Keep the cursor past the error before failing, so the next turn does not re-read it.
+          await input.onCursor(cursor)
+        }
         failIfError(ev)
       }
-      await input.onCursor(cursor)
     }
-    return { ...outcome, outcome: outcome.messages.length > 0 ? 'replied' : 'no_reply' }
+    return { ...outcome, outcome: outcome.messages.length > 0 ? 'replied' : 'no_reply', cursor }
   }
 }
