@@ -46,7 +46,8 @@ export async function getOrCreateConversation(
   return row
 }
 
-async function findConversation(
+/** The conversation row of `(agent, key)` in the workspace, if it exists. */
+export async function findConversation(
   db: BridgeDatabase,
   input: { workspaceId: string; agentId: string; conversationKey: string }
 ): Promise<AgentConversationRow | undefined> {

@@ -9,6 +9,7 @@ import {
   advanceCursor,
   createParlantSession,
   customerIdForUser,
+  findConversation,
   getOrCreateConversation,
   readConversation,
   setConversationSession,
@@ -141,16 +142,23 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     let traceId: string | undefined
     try {
       if (stopSignal?.aborted) throw stoppedError
-      const agent = await deps.resolveActiveAgent(request.workspaceId, request.agentId)
+      // Two independent reads side by side; the conversation row is only created (below) once
+      // the agent is known to be active, so a refused send writes nothing.
+      const [agent, existing] = await Promise.all([
+        deps.resolveActiveAgent(request.workspaceId, request.agentId),
+        findConversation(host.db, base),
+      ])
       let agentCheckedAt = Date.now()
       const parlantAgentId = agent.parlantAgentId
       if (!parlantAgentId)
         throw new BridgeError('agent_not_active', 'The agent is not provisioned on Parlant yet')
-      const conversation = await getOrCreateConversation(host.db, {
-        ...base,
-        customerId: request.customerId ?? customerIdForUser(request.userId),
-        userId: request.userId,
-      })
+      const conversation =
+        existing ??
+        (await getOrCreateConversation(host.db, {
+          ...base,
+          customerId: request.customerId ?? customerIdForUser(request.userId),
+          userId: request.userId,
+        }))
       const { turn, created } = await getOrCreateTurn(host.db, {
         workspaceId: request.workspaceId,
         conversationId: conversation.id,
