@@ -1,4 +1,7 @@
-/** Presence rows left by a crashed node are ended when it boots again, or by whoever buries it. */
+/**
+ * Presence rows left by a crashed node are ended when it boots again, by whoever buries it, or by
+ * the reaper once no live node holds their socket.
+ */
 import { createServer } from 'node:http'
 import { createLogger } from '@sim/logger'
 import { isNull } from 'drizzle-orm'
@@ -71,6 +74,10 @@ describe.each(ENGINES)('presence on %s', (engine) => {
       expect(await open()).toEqual(['node-2', 'node-3'])
       expect(await endPresenceOfNode(db, 'node-2', new Date())).toBe(1)
       expect(await open()).toEqual(['node-3'])
+      // node-3 died and never came back: no live node holds socket s3, so the reaper ends its
+      // row (a grace of 0 ms: every row is old enough).
+      expect(await realtime.reapOrphanedPresence(0)).toBe(1)
+      expect(await open()).toEqual([])
       await realtime.close()
     } finally {
       io.close()

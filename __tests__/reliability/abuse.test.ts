@@ -289,13 +289,27 @@ describe('reliability: abuse', () => {
     for (let s = 0; s < JOIN_SOCKETS; s++) {
       sockets.push(await connect(host.url, await socketToken(host.url, key)))
     }
-    const answers = { success: 0, notFound: 0, invalid: 0, other: 0 }
+    const answers = {
+      success: 0,
+      notFound: 0,
+      invalid: 0,
+      limited: 0,
+      foreignLimited: 0,
+      foreignJoined: 0,
+      other: 0,
+    }
     for (const socket of sockets) {
-      socket.on(PARLANT_EVENTS.joinSuccess, () => answers.success++)
-      socket.on(PARLANT_EVENTS.joinError, (error: { code: string }) => {
+      socket.on(PARLANT_EVENTS.joinSuccess, (joined: { agentId?: string }) => {
+        answers.success++
+        if (joined.agentId === other.agentId) answers.foreignJoined++
+      })
+      socket.on(PARLANT_EVENTS.joinError, (error: { code: string; agentId?: string | null }) => {
         if (error.code === 'not_found') answers.notFound++
         else if (error.code === 'validation_error') answers.invalid++
-        else answers.other++
+        else if (error.code === 'rate_limited') {
+          answers.limited++
+          if (error.agentId === other.agentId) answers.foreignLimited++
+        } else answers.other++
       })
     }
     const junk: unknown[] = [
@@ -358,7 +372,8 @@ describe('reliability: abuse', () => {
     const answered = await eventually(
       'every join to be answered',
       () => {
-        const total = answers.success + answers.notFound + answers.invalid + answers.other
+        const total =
+          answers.success + answers.notFound + answers.invalid + answers.limited + answers.other
         return total >= JOINS ? total : undefined
       },
       60_000
@@ -384,8 +399,11 @@ describe('reliability: abuse', () => {
     }
     expect(statuses.get(429) ?? 0).toBeGreaterThan(0)
     expect(answered).toBe(JOINS)
-    // Only the own agent may be joined; the foreign one looks missing and junk is refused.
-    expect(answers.notFound).toBe(JOINS / 4)
+    // Only the own agent may be joined; the foreign one looks missing (or, past the per-socket
+    // join budget, is turned away before any lookup) and junk is refused.
+    expect(answers.foreignJoined).toBe(0)
+    expect(answers.notFound + answers.foreignLimited).toBe(JOINS / 4)
+    expect(answers.limited).toBeGreaterThan(0)
     expect(answers.invalid).toBeGreaterThan(0)
     expect(answers.success).toBeGreaterThan(0)
 
@@ -411,7 +429,7 @@ describe('reliability: abuse', () => {
 
     const fmt = (ms: number) => ms.toFixed(1)
     process.stdout.write(
-      `[reliability:abuse] joins=${JOINS} over ${JOIN_SOCKETS} sockets (ok=${answers.success} not_found=${answers.notFound} invalid=${answers.invalid} superseded/other=${answers.other}); ` +
+      `[reliability:abuse] joins=${JOINS} over ${JOIN_SOCKETS} sockets (ok=${answers.success} not_found=${answers.notFound} invalid=${answers.invalid} rate_limited=${answers.limited} superseded/other=${answers.other}); ` +
         `slowest flood answer=${Math.round(Math.max(...[...sent, ...read, ...junkSent].map((o) => o.ms)))} ms; ` +
         `sends=${SENDS} junk sends=${JUNK_SENDS} reads=${READS} statuses=${[...statuses].map(([s, n]) => `${s}:${n}`).join(',')}; ` +
         `other workspace (all ok): ${latencies.reads.length} reads p50=${fmt(percentile(latencies.reads, 0.5))} ms p99=${fmt(percentile(latencies.reads, 0.99))} ms, ` +

@@ -5,7 +5,6 @@
  */
 import { generateId } from '@sim/utils/id'
 import type { ChatPort } from '@/lib/parlant/api/chat-port'
-import { createRateLimiter, type RateLimitOptions } from '@/lib/parlant/api/rate-limit'
 import { createRouter } from '@/lib/parlant/api/router'
 import { BRIDGE_ROUTES } from '@/lib/parlant/api/routes'
 import type { ParlantClient } from '@/lib/parlant/client'
@@ -18,6 +17,7 @@ import {
   startSupervisor,
 } from '@/lib/parlant/lifecycle'
 import type { BridgeHost } from '@/lib/parlant/ports'
+import { createRateLimiter, type RateLimitOptions } from '@/lib/parlant/rate-limit'
 import { createTokenService } from '@/lib/parlant/tokens'
 
 /** What a chat factory gets, to build the chat service over the bridge's own parts. */
@@ -39,6 +39,8 @@ export interface CreateBridgeOptions {
   lifecycle?: LifecycleOptions
   supervisor?: SupervisorOptions
   rateLimit?: RateLimitOptions
+  /** Per-caller budget of reads. Default a burst of 600, then 100/s. */
+  readRateLimit?: RateLimitOptions
   /** Request body limit, bytes. Default 1 MiB. */
   bodyLimitBytes?: number
 }
@@ -66,6 +68,9 @@ export function createBridge(options: CreateBridgeOptions) {
     tokens,
     chat,
     limiter: createRateLimiter(options.rateLimit),
+    readLimiter: createRateLimiter(
+      options.readRateLimit ?? { capacity: 600, refillPerSecond: 100 }
+    ),
     bodyLimitBytes: options.bodyLimitBytes,
   })
   let supervisor: ReturnType<typeof startSupervisor> | undefined

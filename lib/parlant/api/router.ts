@@ -1,7 +1,7 @@
 /**
  * The bridge's small router: matches a Web `Request` to a route, then runs the same pipeline for
  * every route — integration switch (503), authentication (401), agent-token scope (403), rate limit
- * on mutating routes (429), the handler — and turns any failure into the one error shape.
+ * per caller (429; writes and reads have separate budgets), the handler — and turns any failure into the one error shape.
  */
 
 import { authenticate, type Principal, principalKey } from '@/lib/parlant/api/access'
@@ -14,11 +14,11 @@ import {
   readJsonBody,
   toBridgeError,
 } from '@/lib/parlant/api/http'
-import type { RateLimiter } from '@/lib/parlant/api/rate-limit'
 import type { BridgeConfig } from '@/lib/parlant/config'
 import { BridgeError } from '@/lib/parlant/errors'
 import type { LifecycleService } from '@/lib/parlant/lifecycle'
 import type { BridgeHost } from '@/lib/parlant/ports'
+import type { RateLimiter } from '@/lib/parlant/rate-limit'
 import type { TokenService } from '@/lib/parlant/tokens'
 
 /** Everything handlers use. */
@@ -29,6 +29,8 @@ export interface ApiDeps {
   tokens: TokenService
   chat?: ChatPort
   limiter: RateLimiter
+  /** Per-caller limit on reads (a flood of reads must not starve other workspaces). */
+  readLimiter?: RateLimiter
   bodyLimitBytes?: number
 }
 
@@ -135,8 +137,9 @@ export function createRouter(routes: readonly RouteDefinition[], deps: ApiDeps) 
           'Agent tokens only authorize chat and status of their own agent'
         )
       }
-      if (route.mutating) {
-        const waitSeconds = deps.limiter.take(principalKey(principal))
+      const limiter = route.mutating ? deps.limiter : deps.readLimiter
+      if (limiter) {
+        const waitSeconds = limiter.take(principalKey(principal))
         if (waitSeconds > 0) {
           throw new BridgeError('rate_limited', 'Too many requests; slow down', undefined, {
             retryAfterSeconds: waitSeconds,

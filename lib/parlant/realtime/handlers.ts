@@ -19,7 +19,13 @@ export type AgentRoomPayload = z.infer<typeof agentRoomPayloadSchema>
 /** Why a join was refused. */
 export interface JoinRefusal {
   error: string
-  code: 'validation_error' | 'unauthorized' | 'not_found' | 'internal'
+  code:
+    | 'validation_error'
+    | 'unauthorized'
+    | 'not_found'
+    | 'rate_limited'
+    | 'superseded'
+    | 'internal'
   retryable: boolean
 }
 

@@ -3,7 +3,7 @@
  * node that holds the socket, ended when the socket leaves, disconnects or its node dies.
  */
 import { generateId } from '@sim/utils/id'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNull, lt } from 'drizzle-orm'
 import { agentSessions } from '@/lib/parlant/db/schema'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 
@@ -55,4 +55,31 @@ export async function endPresenceOfNode(db: BridgeDatabase, nodeId: string, at: 
     .where(and(eq(agentSessions.nodeId, nodeId), isNull(agentSessions.endedAt)))
     .returning({ id: agentSessions.id })
   return rows.length
+}
+
+/**
+ * Ends open presence rows (older than `startedBefore`) whose socket is not among `liveSocketIds`
+ * — the sockets every node of the cluster reports. A node that died without restarting leaves
+ * rows only this can end. Cluster-wide maintenance, hence not scoped by workspace.
+ */
+export async function endOrphanedPresence(
+  db: BridgeDatabase,
+  liveSocketIds: ReadonlySet<string>,
+  startedBefore: Date,
+  at: Date
+) {
+  const open = await db
+    .select({ id: agentSessions.id, socketId: agentSessions.socketId })
+    .from(agentSessions)
+    .where(and(isNull(agentSessions.endedAt), lt(agentSessions.startedAt, startedBefore)))
+  const orphaned = open.filter((row) => !liveSocketIds.has(row.socketId)).map((row) => row.id)
+  for (let i = 0; i < orphaned.length; i += 500) {
+    await db
+      .update(agentSessions)
+      .set({ endedAt: at })
+      .where(
+        and(inArray(agentSessions.id, orphaned.slice(i, i + 500)), isNull(agentSessions.endedAt))
+      )
+  }
+  return orphaned.length
 }

@@ -7,6 +7,7 @@
 import type { Socket } from 'socket.io'
 import { getAgent } from '@/lib/parlant/db/queries'
 import type { BridgeHost } from '@/lib/parlant/ports'
+import { createRateLimiter, type RateLimitOptions } from '@/lib/parlant/rate-limit'
 import { agentRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 import type {
   AgentRoomPayload,
@@ -43,11 +44,18 @@ interface SocketState {
 }
 
 const NOT_FOUND: JoinRefusal = { error: 'Agent not found', code: 'not_found', retryable: false }
+const TOO_MANY_JOINS: JoinRefusal = {
+  error: 'Too many join requests on this connection; slow down',
+  code: 'rate_limited',
+  retryable: true,
+}
 
 export interface ParlantRoomManagerOptions {
   host: BridgeHost
   nodeId: string
   verifyAgentToken?: VerifyAgentToken
+  /** Join requests per socket: burst and refill (default 30, then 10/s). */
+  joinRateLimit?: RateLimitOptions
 }
 
 /** The room manager plus what its owner drives: admission and re-authorization. */
@@ -62,6 +70,10 @@ export interface ParlantRooms extends ParlantRoomManager {
 export function createParlantRoomManager(options: ParlantRoomManagerOptions): ParlantRooms {
   const { host, nodeId } = options
   const states = new Map<string, SocketState>()
+  // Each join costs database reads; a socket spraying joins must not starve everyone else's.
+  const joinLimiter = createRateLimiter(
+    options.joinRateLimit ?? { capacity: 30, refillPerSecond: 10 }
+  )
 
   async function authorize(
     state: SocketState,
@@ -114,12 +126,17 @@ export function createParlantRoomManager(options: ParlantRoomManagerOptions): Pa
     async join(socket, payload) {
       const state = states.get(socket.id)
       if (!state) return { error: 'Not authenticated', code: 'unauthorized', retryable: false }
+      if (joinLimiter.take(socket.id) > 0) return TOO_MANY_JOINS
       const generation = bump(state, payload.agentId)
       const refusal = await authorize(state, payload)
       if (refusal) return refusal
       // A leave (or another join) arrived while we were checking: it wins.
       if (state.generations.get(payload.agentId) !== generation || !socket.connected)
-        return { error: 'Join superseded', code: 'internal', retryable: true }
+        return {
+          error: 'A later join or leave for this agent replaced this one',
+          code: 'superseded',
+          retryable: true,
+        }
       if (state.memberships.has(payload.agentId)) return undefined
       const presenceId = await startPresence(host.db, {
         workspaceId: payload.workspaceId,

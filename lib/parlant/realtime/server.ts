@@ -9,7 +9,7 @@ import type { Namespace, Server } from 'socket.io'
 import { z } from 'zod'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { setupParlantHandlers } from '@/lib/parlant/realtime/handlers'
-import { endPresenceOfNode } from '@/lib/parlant/realtime/presence'
+import { endOrphanedPresence, endPresenceOfNode } from '@/lib/parlant/realtime/presence'
 import { createParlantRoomManager, type VerifyAgentToken } from '@/lib/parlant/realtime/rooms'
 
 /** The default socket.io namespace of the bridge (`PARLANT_SOCKET_NAMESPACE`). */
@@ -27,6 +27,8 @@ export interface AttachParlantRealtimeOptions {
   verifyAgentToken?: VerifyAgentToken
   /** How often joined sockets are re-authorized, ms. Default 30 000; 0 disables the sweep. */
   revalidateIntervalMs?: number
+  /** How often presence rows of sockets no node holds are ended, ms. Default 60 000; 0 disables. */
+  presenceReapIntervalMs?: number
 }
 
 export interface ParlantRealtime {
@@ -35,6 +37,12 @@ export interface ParlantRealtime {
   publish(room: string, event: string, payload: unknown): void
   /** Re-authorizes every joined socket on this node now, evicting those no longer allowed. */
   revalidate(): Promise<void>
+  /**
+   * Ends presence rows whose socket no live node holds (a node that died and never came back);
+   * returns how many. Rows younger than the grace period are left alone (their join may be in
+   * flight).
+   */
+  reapOrphanedPresence(graceMs?: number): Promise<number>
   /** Stops the sweep and ends this node's presence rows (sockets are closed by `io.close()`). */
   close(): Promise<void>
 }
@@ -99,14 +107,37 @@ export async function attachParlantRealtime(
       : undefined
   timer?.unref?.()
 
+  async function reapOrphanedPresence(graceMs = 10_000) {
+    // With the Redis adapter this asks every node; a node that does not answer is dead to us.
+    const live = new Set((await nsp.fetchSockets()).map((socket) => socket.id))
+    const now = host.clock.now()
+    const ended = await endOrphanedPresence(host.db, live, new Date(now.getTime() - graceMs), now)
+    if (ended > 0) host.logger.info('ended presence rows of sockets no node holds', { ended })
+    return ended
+  }
+  const reapEvery = options.presenceReapIntervalMs ?? 60_000
+  const reaper =
+    reapEvery > 0
+      ? setInterval(() => {
+          reapOrphanedPresence().catch((error: unknown) =>
+            host.logger.warn('presence reaper failed', {
+              error: error instanceof Error ? error.message : String(error),
+            })
+          )
+        }, reapEvery)
+      : undefined
+  reaper?.unref?.()
+
   return {
     namespace: nsp,
+    reapOrphanedPresence,
     publish(room, event, payload) {
       nsp.to(room).emit(event, payload)
     },
     revalidate: () => rooms.revalidate(),
     async close() {
       if (timer) clearInterval(timer)
+      if (reaper) clearInterval(reaper)
       await endPresenceOfNode(host.db, nodeId, host.clock.now())
     },
   }
