@@ -8,8 +8,8 @@ import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { Server } from 'socket.io'
 import { createSocketTokenStore, type NonceStore, type SocketTokenStore } from '@/host/socket-token'
-import { createRateLimiter, type RateLimiter } from '@/lib/parlant/api/rate-limit'
 import type { BridgeHost } from '@/lib/parlant/ports'
+import { createRateLimiter, type RateLimiter } from '@/lib/parlant/rate-limit'
 import { attachParlantRealtime, type ParlantRealtime } from '@/lib/parlant/realtime/server'
 
 export interface HostRealtimeOptions {
