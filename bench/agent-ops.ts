@@ -18,7 +18,7 @@ const WORKSPACES = Number(process.env.BENCH_OPS_WORKSPACES ?? 1_000)
 const AGENTS_PER_WORKSPACE = 10
 const SAMPLES = Number(process.env.BENCH_OPS_SAMPLES ?? 2_000)
 const LIFECYCLE_SAMPLES = Number(process.env.BENCH_OPS_LIFECYCLE_SAMPLES ?? 1_000)
-const CONCURRENCY = 4
+const CONCURRENCY = 1
 const TARGET_P99_MS = 20
 
 interface Tenant {
@@ -162,7 +162,8 @@ emit({
     samples: SAMPLES,
     lifecycleSamples: LIFECYCLE_SAMPLES,
     concurrency: CONCURRENCY,
-    transport: 'HTTP keep-alive to the standalone host; start/stop against the in-process emulator',
+    transport:
+      'HTTP keep-alive to the standalone host, one request at a time; start/stop provision on the in-process emulator',
   },
   rows,
 })
