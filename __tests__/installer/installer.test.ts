@@ -138,6 +138,26 @@ describe('install into a Sim checkout', () => {
     expect(read(root, 'packages/realtime-protocol/src/rooms.ts')).toContain(
       "PARLANT_AGENT: 'parlant-agent',"
     )
+    // The room policy Sim type-checks: a membership action and a workspace resolver.
+    expect(read(root, 'packages/platform-authz/src/room-policy.ts')).toMatch(
+      /ROOM_MEMBERSHIP_ACTIONS = \{\n[\s\S]* {2}\[ROOM_TYPES\.PARLANT_AGENT\]: 'read',\n[\s\S]*\} as const satisfies/
+    )
+    const authzRooms = read(root, 'packages/platform-authz/src/rooms.ts')
+    expect(authzRooms).toMatch(/^import \{ workspaceAgents \} from '@sim\/db'$/m)
+    expect(authzRooms).toContain('  [ROOM_TYPES.PARLANT_AGENT]: resolveParlantAgentWorkspace,')
+    const resolver = authzRooms.indexOf('async function resolveParlantAgentWorkspace(')
+    expect(resolver).toBeGreaterThan(
+      authzRooms.indexOf('async function resolveWorkspaceRoomWorkspace')
+    )
+    // Above the map and its doc comment, which stays attached to the map.
+    expect(resolver).toBeLessThan(
+      authzRooms.indexOf('/** Room types whose id leads to a workspace. */')
+    )
+    expect(authzRooms).toContain(
+      '/** Room types whose id leads to a workspace. */\nconst ROOM_WORKSPACE_RESOLVERS'
+    )
+    expect(authzRooms).toContain('.where(eq(workspaceAgents.id, agentId))')
+    expect(authzRooms).toContain('resolveWorkspaceRoomWorkspace(agent.workspaceId) : null')
     expect(read(root, 'packages/db/schema.ts')).toContain("export * from './parlant-schema'")
 
     const second = install(root, { repoRoot: REPO })
@@ -153,6 +173,11 @@ describe('install into a Sim checkout', () => {
     expect(planned.changes.length).toBeGreaterThan(10)
     expect(lines.every((line) => line.startsWith('[dry-run] '))).toBe(true)
     expect(lines.some((line) => line.includes('apps/sim/blocks/blocks/parlant.ts'))).toBe(true)
+    for (const file of [
+      'packages/platform-authz/src/room-policy.ts',
+      'packages/platform-authz/src/rooms.ts',
+    ])
+      expect(lines.some((line) => line.startsWith(`[dry-run] edit ${file}: `))).toBe(true)
     expect(snapshot(root)).toEqual(before)
   })
 
@@ -161,6 +186,11 @@ describe('install into a Sim checkout', () => {
     const before = snapshot(root)
     install(root, { repoRoot: REPO })
     expect(listFiles(root)).toContain(MANIFEST_PATH)
+    for (const file of [
+      'packages/platform-authz/src/room-policy.ts',
+      'packages/platform-authz/src/rooms.ts',
+    ])
+      expect(read(root, file)).toContain('PARLANT_AGENT')
     uninstall(root)
     expect(snapshot(root)).toEqual(before)
     expect(uninstall(root).changes).toEqual([])
@@ -172,7 +202,12 @@ describe('install into a Sim checkout', () => {
       'zulu: ZuluBlock,\n  yankee: YankeeBlock,'
     )
     writeFileSync(maps, edited)
+    const authz = join(root, 'packages/platform-authz/src/rooms.ts')
+    writeFileSync(authz, `${readFileSync(authz, 'utf8')}// edited after install\n`)
     uninstall(root)
+    expect(readFileSync(authz, 'utf8')).toBe(
+      `${Buffer.from(before['packages/platform-authz/src/rooms.ts'] as string, 'base64').toString('utf8')}// edited after install\n`
+    )
     expect(readFileSync(maps, 'utf8')).toBe(
       Buffer.from(before['apps/sim/blocks/registry-maps.ts'] as string, 'base64')
         .toString('utf8')

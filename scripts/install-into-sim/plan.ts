@@ -135,6 +135,22 @@ function insertAfter(anchor: RegExp, id: string, lines: string[]) {
   }
 }
 
+/**
+ * Inserts lines before the line matching `anchor`, indented like it. A comment directly above the
+ * anchor stays attached to it, so the block goes above that comment.
+ */
+function insertBefore(anchor: RegExp, id: string, lines: string[]) {
+  return (text: string) => {
+    const rows = text.split('\n')
+    let at = rows.findIndex((row) => anchor.test(row))
+    if (at < 0) throw new Error(`cannot find ${anchor} — is this a Sim checkout?`)
+    const indent = rows[at]?.match(/^\s*/)?.[0] ?? ''
+    while (at > 0 && /^\s*(\/\/|\/\*|\*)/.test(rows[at - 1] ?? '')) at--
+    rows.splice(at, 0, ...marked(indent, id, lines))
+    return rows.join('\n')
+  }
+}
+
 /** Appends a marked block at the end of the file. */
 function append(id: string, lines: string[]) {
   return (text: string) => {
@@ -151,6 +167,24 @@ function edit(
 ): EditOp {
   return { kind: 'edit', file, id, description, apply, present: (t) => hasMarker(t, id) }
 }
+
+/**
+ * Sim's room authorization resolves a room id to its workspace; a `parlant-agent` room id is an
+ * agent id, so look up the agent's workspace and reuse Sim's workspace check (archived → null).
+ */
+const PARLANT_AGENT_RESOLVER = [
+  "/** A `parlant-agent` room is keyed by agent id: the agent's workspace decides who may join. */",
+  'async function resolveParlantAgentWorkspace(',
+  '  agentId: string',
+  '): ReturnType<typeof resolveWorkspaceRoomWorkspace> {',
+  '  const [agent] = await db',
+  '    .select({ workspaceId: workspaceAgents.workspaceId })',
+  '    .from(workspaceAgents)',
+  '    .where(eq(workspaceAgents.id, agentId))',
+  '    .limit(1)',
+  '  return agent ? resolveWorkspaceRoomWorkspace(agent.workspaceId) : null',
+  '}',
+]
 
 const MODAL_REGISTRY =
   'apps/sim/app/workspace/[workspaceId]/w/[workflowId]/components/panel/components/editor/components/sub-block/components/modal-registry.ts'
@@ -359,6 +393,45 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       insertEntry(/^export const ROOM_TYPES\b.*\{\s*$/, 'room', 'PARLANT_AGENT', [
         "PARLANT_AGENT: 'parlant-agent',",
       ])
+    ),
+    // ROOM_MEMBERSHIP_ACTIONS is a Record<RoomType, …>: without this entry Sim does not typecheck.
+    edit(
+      'packages/platform-authz/src/room-policy.ts',
+      'membership',
+      "let 'parlant-agent' members join with read permission",
+      insertEntry(
+        /^(?:export\s+)?const ROOM_MEMBERSHIP_ACTIONS\b.*\{\s*$/,
+        'membership',
+        'PARLANT_AGENT',
+        ["[ROOM_TYPES.PARLANT_AGENT]: 'read',"]
+      )
+    ),
+    edit(
+      'packages/platform-authz/src/rooms.ts',
+      'import',
+      'import the agents table',
+      insertImport('import', ["import { workspaceAgents } from '@sim/db'"])
+    ),
+    edit(
+      'packages/platform-authz/src/rooms.ts',
+      'resolve-agent',
+      "resolve a 'parlant-agent' room to its agent's workspace",
+      insertBefore(
+        /^(?:export\s+)?const ROOM_WORKSPACE_RESOLVERS\b/,
+        'resolve-agent',
+        PARLANT_AGENT_RESOLVER
+      )
+    ),
+    edit(
+      'packages/platform-authz/src/rooms.ts',
+      'resolver',
+      "add 'parlant-agent' to ROOM_WORKSPACE_RESOLVERS",
+      insertEntry(
+        /^(?:export\s+)?const ROOM_WORKSPACE_RESOLVERS\b.*\{\s*$/,
+        'resolver',
+        'PARLANT_AGENT',
+        ['[ROOM_TYPES.PARLANT_AGENT]: resolveParlantAgentWorkspace,']
+      )
     )
   )
   return ops

@@ -20,7 +20,8 @@ import {
 
 /**
  * The Parlant agent room on Sim's socket server: joins are authorized by Sim's room policy
- * (\`parlant-agent\` resolves to the agent's workspace) and re-checked on every join.
+ * (the installer adds \`parlant-agent\` to \`ROOM_MEMBERSHIP_ACTIONS\` and
+ * \`ROOM_WORKSPACE_RESOLVERS\`, resolving the agent id to its workspace) on every join.
  */
 export function setupParlantHandlers(socket: AuthenticatedSocket, _roomManager: IRoomManager) {
   const rooms: ParlantRoomManager = {
