@@ -385,11 +385,13 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
       const conversationKey =
         body.conversationKey ??
         (body.executionId ? `exec:${body.executionId}` : `tool:${userIdOf(ctx) ?? 'token'}`)
-      // One execution's block sends a given message once, even when the executor retries it.
+      // One execution sends a given message to a conversation once, even when the executor
+      // retries the call (Sim's `_context` carries the execution; a block id narrows it further
+      // when the caller has one).
       const idempotencyKey =
         body.idempotencyKey ??
-        (body.executionId && body.blockId
-          ? `exec:${body.executionId}:${body.blockId}:${createHash('sha256')
+        (body.executionId
+          ? `exec:${body.executionId}:${body.blockId ?? '-'}:${createHash('sha256')
               .update(`${conversationKey}\n${body.message}`)
               .digest('hex')
               .slice(0, 16)}`

@@ -24,6 +24,7 @@ import {
 } from '@/lib/parlant/chat/idempotency'
 import { createLeaseManager } from '@/lib/parlant/chat/lease'
 import { toChatEventPayload } from '@/lib/parlant/chat/relay'
+import { type CombinedSignal, combineSignals } from '@/lib/parlant/chat/signals'
 import {
   type PostedMessage,
   runTurn,
@@ -113,7 +114,9 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     const signals = [deadline.signal]
     if (callerSignal) signals.push(callerSignal)
     if (stopSignal) signals.push(stopSignal)
-    let signal = AbortSignal.any(signals)
+    const turnSignals = combineSignals(signals)
+    let signal = turnSignals.signal
+    let leaseSignals: CombinedSignal | undefined
 
     /** Why the turn was aborted, as a bridge error (deadline, agent stopped, caller, lease lost). */
     const abortReason = (): BridgeError | undefined => {
@@ -171,7 +174,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       // From here on this send owns the turn: only an owner records or announces its failure
       // (a duplicate that gave up waiting must not mark the running turn failed).
       turnId = turn.id
-      signal = AbortSignal.any([signal, lease.lost])
+      leaseSignals = combineSignals([signal, lease.lost])
+      signal = leaseSignals.signal
       try {
         // Whoever held the lease may have finished this very turn meanwhile.
         const current = await readTurn(host.db, request.workspaceId, turn.id)
@@ -362,6 +366,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       throw failure
     } finally {
       clearTimeout(deadlineTimer)
+      leaseSignals?.dispose()
+      turnSignals.dispose()
     }
   }
 

@@ -126,20 +126,24 @@ export async function provisionAgent(
 ): Promise<string> {
   const config: AgentConfig = agentConfigSchema.parse(row.agentConfig)
   const parlantId = row.parlantAgentId ?? parlantAgentIdFor(row.id)
-  const tagId = await ensureWorkspaceTag(client, row.workspaceId, deadline, signal)
+  // Independent reads go out together: start latency is a chain of Parlant round trips.
+  const [tagId, exists, currentGuidelines] = await Promise.all([
+    ensureWorkspaceTag(client, row.workspaceId, deadline, signal),
+    client.agents.get(parlantId, deadline.call(signal)).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof ParlantNotFound) return false
+        throw error
+      }
+    ),
+    client.guidelines.list({ tagId: agentGuidelineTag(parlantId) }, deadline.call(signal)),
+  ])
   const fields = {
     name: row.agentName,
     description: config.description ?? null,
     max_engine_iterations: config.maxEngineIterations,
     composition_mode: config.compositionMode,
     message_output_mode: config.messageOutputMode,
-  }
-  let exists = true
-  try {
-    await client.agents.get(parlantId, deadline.call(signal))
-  } catch (error) {
-    if (!(error instanceof ParlantNotFound)) throw error
-    exists = false
   }
   if (exists) {
     await client.agents.update(
@@ -150,13 +154,12 @@ export async function provisionAgent(
   } else {
     await client.agents.create({ id: parlantId, ...fields, tags: [tagId] }, deadline.call(signal))
   }
-  await syncGuidelines(client, parlantId, config, deadline, signal)
+  await syncGuidelines(client, parlantId, config, currentGuidelines, deadline, signal)
 
-  const readBack = await client.agents.get(parlantId, deadline.call(signal))
-  const guidelines = await client.guidelines.list(
-    { tagId: agentGuidelineTag(parlantId) },
-    deadline.call(signal)
-  )
+  const [readBack, guidelines] = await Promise.all([
+    client.agents.get(parlantId, deadline.call(signal)),
+    client.guidelines.list({ tagId: agentGuidelineTag(parlantId) }, deadline.call(signal)),
+  ])
   if (
     readBack.name !== row.agentName ||
     !readBack.tags.includes(tagId) ||
@@ -175,11 +178,11 @@ async function syncGuidelines(
   client: ParlantClient,
   parlantId: string,
   config: AgentConfig,
+  current: ReadonlyArray<{ id: string; condition: string; action?: string | null }>,
   deadline: Deadline,
   signal?: AbortSignal
 ) {
   const tag = agentGuidelineTag(parlantId)
-  const current = await client.guidelines.list({ tagId: tag }, deadline.call(signal))
   const key = (condition: string, action: string | null | undefined) =>
     JSON.stringify([condition, action ?? ''])
   const wanted = new Map<string, number>()
@@ -187,25 +190,30 @@ async function syncGuidelines(
     const k = key(g.condition, g.action)
     wanted.set(k, (wanted.get(k) ?? 0) + 1)
   }
+  const stale: string[] = []
   for (const existing of current) {
     const k = key(existing.condition, existing.action)
     const left = wanted.get(k) ?? 0
-    if (left > 0) {
-      wanted.set(k, left - 1)
-      continue
-    }
-    await client.guidelines.delete(existing.id, deadline.call(signal))
+    if (left > 0) wanted.set(k, left - 1)
+    else stale.push(existing.id)
   }
-  for (const g of config.guidelines) {
+  const missing = config.guidelines.filter((g) => {
     const k = key(g.condition, g.action)
     const left = wanted.get(k) ?? 0
-    if (left <= 0) continue
+    if (left <= 0) return false
     wanted.set(k, left - 1)
-    await client.guidelines.create(
-      { condition: g.condition, action: g.action, tags: [tag] },
-      deadline.call(signal)
-    )
-  }
+    return true
+  })
+  // Guidelines are independent of each other: remove and add them side by side.
+  await Promise.all([
+    ...stale.map((id) => client.guidelines.delete(id, deadline.call(signal))),
+    ...missing.map((g) =>
+      client.guidelines.create(
+        { condition: g.condition, action: g.action, tags: [tag] },
+        deadline.call(signal)
+      )
+    ),
+  ])
 }
 
 /** Removes the Parlant agent and its guidelines; absent ones count as removed. */
