@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { REALTIME_HANDLER, SIM_LIB_SCHEMA } from './templates'
+import { REALTIME_HANDLER, REALTIME_PARLANT_EVENT_ROUTE, SIM_LIB_SCHEMA } from './templates'
 
 /** Marks every line the installer adds to a Sim file, so it can find and remove them. */
 export const MARKER = 'parlant-bridge'
@@ -195,18 +195,26 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
   const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8')
   const copy = (from: string, to: string, content = read(from)) =>
     ops.push({ kind: 'copy', from, to, content })
-  const copyDir = (from: string, to: string, skip: (path: string) => boolean = () => false) => {
+  const copyDir = (
+    from: string,
+    to: string,
+    skip: (path: string) => boolean = () => false,
+    transform?: (content: string) => string
+  ) => {
     for (const path of walk(repoRoot, from).filter(isShipped).sort()) {
       if (skip(path)) continue
-      copy(path, join(to, relative(from, path)))
+      copy(path, join(to, relative(from, path)), transform?.(read(path)))
     }
   }
 
   // apps/sim: same layout, same specifiers.
   copy('blocks/blocks/parlant.ts', 'apps/sim/blocks/blocks/parlant.ts')
   copyDir('tools/parlant', 'apps/sim/tools/parlant')
-  copyDir('app/api/parlant', 'apps/sim/app/api/parlant')
-  copyDir('app/api/tools/parlant', 'apps/sim/app/api/tools/parlant')
+  // Inside Sim the route files take the entry through the Sim adapter, which registers Sim's bridge.
+  const throughSimAdapter = (content: string) =>
+    content.replace("from '@/lib/parlant/api/route-entry'", "from '@/lib/parlant/sim/route'")
+  copyDir('app/api/parlant', 'apps/sim/app/api/parlant', undefined, throughSimAdapter)
+  copyDir('app/api/tools/parlant', 'apps/sim/app/api/tools/parlant', undefined, throughSimAdapter)
   copyDir('lib/parlant', 'apps/sim/lib/parlant', (path) => path === 'lib/parlant/db/schema.ts')
   copy('lib/parlant/db/schema.ts', 'apps/sim/lib/parlant/db/schema.ts', SIM_LIB_SCHEMA)
   copyDir('components/parlant', 'apps/sim/components/parlant')
@@ -270,6 +278,12 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
     'lib/parlant/realtime/handlers.ts',
     'apps/realtime/src/handlers/parlant.ts',
     REALTIME_HANDLER
+  )
+  // The Sim app's bridge publishes through the socket server's internal HTTP API.
+  copy(
+    'lib/parlant/sim/host.ts',
+    'apps/realtime/src/routes/parlant-event.ts',
+    REALTIME_PARLANT_EVENT_ROUTE
   )
 
   // Registrations.
@@ -384,6 +398,23 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       'register the Parlant handlers',
       insertAfter(/^export function setupAllHandlers\(/, 'setup', [
         'setupParlantHandlers(socket, roomManager)',
+      ])
+    ),
+    edit(
+      'apps/realtime/src/routes/http.ts',
+      'import',
+      'import the Parlant event route',
+      insertImport('import', ["import { handleParlantEvent } from '@/routes/parlant-event'"])
+    ),
+    edit(
+      'apps/realtime/src/routes/http.ts',
+      'route',
+      'serve POST /api/parlant-event',
+      insertBefore(/^\s*res\.writeHead\(404\b/, 'route', [
+        "if (req.method === 'POST' && req.url === '/api/parlant-event') {",
+        '  await handleParlantEvent(req, res, roomManager.io, logger)',
+        '  return',
+        '}',
       ])
     ),
     edit(
