@@ -132,9 +132,21 @@ describe('install into a Sim checkout', () => {
     const icons = read(root, 'apps/sim/components/icons.tsx')
     expect(icons).toContain('export function ParlantIcon(props: SVGProps<SVGSVGElement>)')
     expect(icons.match(/^import type \{ SVGProps \}/gm)).toHaveLength(1)
-    expect(read(root, 'apps/realtime/src/handlers/index.ts')).toMatch(
-      /setupAllHandlers\([^)]*\) \{\n[\s\S]*setupParlantHandlers\(socket, roomManager\)/
+    // The bridge's namespace, beside (not inside) Sim's default-namespace connection handler.
+    const realtimeIndex = read(root, 'apps/realtime/src/index.ts')
+    expect(realtimeIndex).toMatch(
+      /^import \{ setupParlantNamespace \} from '@\/handlers\/parlant'$/m
     )
+    expect(realtimeIndex).toContain(
+      '    setupAllHandlers(socket, roomManager)\n  })\n  // parlant-bridge:begin namespace\n  setupParlantNamespace(io, roomManager)\n  // parlant-bridge:end namespace\n'
+    )
+    expect(read(root, 'apps/realtime/src/handlers/index.ts')).not.toContain('Parlant')
+    const handler = read(root, 'apps/realtime/src/handlers/parlant.ts')
+    expect(handler).toContain("import { authorizeRoom } from '@sim/platform-authz/rooms'")
+    expect(handler).toContain("action: 'read',")
+    expect(handler).toContain('return result.allowed && result.workspaceId === workspaceId')
+    expect(handler).not.toContain("'join',")
+    expect(handler).toContain('namespace.use(authenticateSocket)')
     expect(read(root, 'packages/realtime-protocol/src/rooms.ts')).toContain(
       "PARLANT_AGENT: 'parlant-agent',"
     )
@@ -176,8 +188,10 @@ describe('install into a Sim checkout', () => {
     for (const file of [
       'packages/platform-authz/src/room-policy.ts',
       'packages/platform-authz/src/rooms.ts',
+      'apps/realtime/src/index.ts',
     ])
       expect(lines.some((line) => line.startsWith(`[dry-run] edit ${file}: `))).toBe(true)
+    expect(lines.some((line) => line.includes('apps/realtime/src/handlers/index.ts'))).toBe(false)
     expect(snapshot(root)).toEqual(before)
   })
 
@@ -191,6 +205,7 @@ describe('install into a Sim checkout', () => {
       'packages/platform-authz/src/rooms.ts',
     ])
       expect(read(root, file)).toContain('PARLANT_AGENT')
+    expect(read(root, 'apps/realtime/src/index.ts')).toContain('setupParlantNamespace')
     uninstall(root)
     expect(snapshot(root)).toEqual(before)
     expect(uninstall(root).changes).toEqual([])
@@ -213,6 +228,40 @@ describe('install into a Sim checkout', () => {
         .toString('utf8')
         .replace('zulu: ZuluBlock,', 'zulu: ZuluBlock,\n  yankee: YankeeBlock,')
     )
+  })
+
+  it('moves an earlier default-namespace registration to the Parlant namespace', () => {
+    const root = simCopy()
+    const before = snapshot(root)
+    const handlers = join(root, 'apps/realtime/src/handlers/index.ts')
+    const pristine = readFileSync(handlers, 'utf8')
+    // What earlier versions added to setupAllHandlers.
+    writeFileSync(
+      handlers,
+      pristine
+        .replace(
+          "import type { IRoomManager } from '@/rooms'\n",
+          "import type { IRoomManager } from '@/rooms'\n// parlant-bridge:begin import\nimport { setupParlantHandlers } from '@/handlers/parlant'\n// parlant-bridge:end import\n"
+        )
+        .replace(
+          ') {\n',
+          ') {\n  // parlant-bridge:begin setup\n  setupParlantHandlers(socket, roomManager)\n  // parlant-bridge:end setup\n'
+        )
+    )
+    const { changes } = install(root, { repoRoot: REPO })
+    expect(changes).toContain(
+      'edit apps/realtime/src/handlers/index.ts: remove the old default-namespace registration'
+    )
+    expect(readFileSync(handlers, 'utf8')).toBe(pristine)
+    expect(read(root, 'apps/realtime/src/index.ts')).toContain(
+      'setupParlantNamespace(io, roomManager)'
+    )
+    expect(install(root, { repoRoot: REPO }).changes).toEqual([])
+    uninstall(root)
+    // Back to the tree as it was before this install (the earlier registration included).
+    expect(readFileSync(handlers, 'utf8')).toContain('setupParlantHandlers(socket, roomManager)')
+    writeFileSync(handlers, pristine)
+    expect(snapshot(root)).toEqual(before)
   })
 
   it('refuses a tree that is not a Sim checkout, and never overwrites foreign files', () => {

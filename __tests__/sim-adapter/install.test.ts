@@ -2,15 +2,19 @@
  * What the installer does for the Sim adapter: route files take the entry through
  * `@/lib/parlant/sim/route`, the adapter ships with `lib/parlant`, and the socket server gets
  * `POST /api/parlant-event` — whose template is run here against a real HTTP server (with Sim's
- * `@/env` replaced by the process environment) to check its key check, validation and emit.
+ * `@/env` replaced by the process environment) to check its key check, validation and emit — and
+ * the socket handler template, run against stand-ins for Sim's auth middleware and `authorizeRoom`.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildPlan, type CopyOp, type EditOp } from '@/scripts/install-into-sim/plan'
-import { REALTIME_PARLANT_EVENT_ROUTE } from '@/scripts/install-into-sim/templates'
+import {
+  REALTIME_HANDLER,
+  REALTIME_PARLANT_EVENT_ROUTE,
+} from '@/scripts/install-into-sim/templates'
 
 const REPO = new URL('../..', import.meta.url).pathname
 const FIXTURE = new URL('../installer/fixtures/sim', import.meta.url).pathname
@@ -139,5 +143,202 @@ describe('the socket server route template', () => {
     expect((await post({ ...valid, event: 'workflow-deleted' })).status).toBe(400)
     expect((await post({ ...valid, extra: true })).status).toBe(400)
     expect(emitted).toEqual([])
+  })
+})
+
+interface FakeSocket {
+  id: string
+  userId?: string
+  disconnected: boolean
+  rooms: Set<string>
+  sent: Array<[string, unknown]>
+  on(event: string, listener: (payload: unknown) => unknown): FakeSocket
+  trigger(event: string, payload?: unknown): Promise<unknown>
+  emit(event: string, payload: unknown): boolean
+  join(room: string): void
+  leave(room: string): void
+}
+
+function fakeSocket(id: string, userId: string): FakeSocket {
+  const listeners = new Map<string, (payload: unknown) => unknown>()
+  const socket: FakeSocket = {
+    id,
+    userId,
+    disconnected: false,
+    rooms: new Set([id]),
+    sent: [],
+    on(event, listener) {
+      listeners.set(event, listener)
+      return socket
+    },
+    trigger: async (event, payload) => listeners.get(event)?.(payload),
+    emit(event, payload) {
+      socket.sent.push([event, payload])
+      return true
+    },
+    join: (room) => void socket.rooms.add(room),
+    leave: (room) => void socket.rooms.delete(room),
+  }
+  return socket
+}
+
+interface AuthorizeParams {
+  userId: string
+  room: { type: string; id: string }
+  action?: string
+}
+interface RoomAuthorizationResult {
+  allowed: boolean
+  status: number
+  workspaceId: string | null
+  workspacePermission: string | null
+}
+interface HandlerStubs {
+  authenticateSocket: unknown
+  authorizeRoom(params: AuthorizeParams): Promise<RoomAuthorizationResult>
+}
+interface ParlantHandlerModule {
+  setupParlantNamespace(io: unknown, roomManager: unknown): { namespace: unknown; stop: () => void }
+}
+
+describe('the socket handler template', () => {
+  const dir = join(REPO, 'test-artifacts', `parlant-handler-${process.pid}`)
+  const calls: AuthorizeParams[] = []
+  /** Who may read which agent: agent id → workspace id, for user u1 only. */
+  const readable = new Map<string, string>([['a1', 'w1']])
+  const used: unknown[] = []
+  let connect: ((socket: FakeSocket) => void) | undefined
+  let namespaceName = ''
+  let stop = () => {}
+  const stubs: HandlerStubs = {
+    authenticateSocket: Symbol('sim authenticateSocket'),
+    // Sim's shape: a result object, denials included (so a truthiness check lets everyone in).
+    async authorizeRoom(params) {
+      calls.push(params)
+      const workspaceId = readable.get(params.room.id)
+      const allowed = params.userId === 'u1' && workspaceId !== undefined
+      return {
+        allowed,
+        status: allowed ? 200 : workspaceId ? 403 : 404,
+        workspaceId: workspaceId ?? null,
+        workspacePermission: allowed ? 'read' : null,
+      }
+    },
+  }
+
+  beforeAll(async () => {
+    vi.useFakeTimers()
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+      join(dir, 'parlant-event.ts'),
+      REALTIME_PARLANT_EVENT_ROUTE.replace("import { env } from '@/env'", 'const env = {}')
+    )
+    const stand = 'globalThis as unknown as { parlantHandlerStubs: HandlerStubs }'
+    const replacements: Array<[string, string]> = [
+      [
+        "import { createLogger } from '@sim/logger'",
+        'const createLogger = (_name: string) => ({ warn() {}, error() {} })',
+      ],
+      [
+        "import { authorizeRoom } from '@sim/platform-authz/rooms'",
+        `const authorizeRoom = (p: never) => (${stand}).parlantHandlerStubs.authorizeRoom(p)`,
+      ],
+      [
+        "import { ROOM_TYPES } from '@sim/realtime-protocol/rooms'",
+        "const ROOM_TYPES = { PARLANT_AGENT: 'parlant-agent' } as const",
+      ],
+      [
+        "import { type AuthenticatedSocket, authenticateSocket } from '@/middleware/auth'",
+        `type AuthenticatedSocket = never\nconst authenticateSocket = (${stand}).parlantHandlerStubs.authenticateSocket`,
+      ],
+      ["import type { IRoomManager } from '@/rooms'", 'type IRoomManager = unknown'],
+      ["from '@/routes/parlant-event'", "from './parlant-event'"],
+    ]
+    let source = REALTIME_HANDLER
+    for (const [from, to] of replacements) {
+      expect(source).toContain(from)
+      source = source.replace(from, to)
+    }
+    writeFileSync(join(dir, 'parlant.ts'), source)
+    ;(globalThis as unknown as { parlantHandlerStubs: HandlerStubs }).parlantHandlerStubs = stubs
+    const { setupParlantNamespace } = (await import(
+      join(dir, 'parlant.ts')
+    )) as ParlantHandlerModule
+    const io = {
+      of(name: string) {
+        namespaceName = name
+        return {
+          use: (middleware: unknown) => used.push(middleware),
+          on: (event: string, listener: (socket: FakeSocket) => void) => {
+            if (event === 'connection') connect = listener
+          },
+        }
+      },
+    }
+    stop = setupParlantNamespace(io, {}).stop
+  })
+
+  afterAll(() => {
+    stop()
+    vi.useRealTimers()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it("serves the bridge namespace with Sim's socket auth", () => {
+    expect(namespaceName).toBe('/parlant')
+    expect(used).toEqual([stubs.authenticateSocket])
+    expect(connect).toBeTypeOf('function')
+  })
+
+  it("joins only on result.allowed with action 'read', and denials all read 'not found'", async () => {
+    const member = fakeSocket('s1', 'u1')
+    const outsider = fakeSocket('s2', 'u2')
+    connect?.(member)
+    connect?.(outsider)
+    await member.trigger('join-parlant-agent', { workspaceId: 'w1', agentId: 'a1' })
+    expect(calls.at(-1)).toEqual({
+      userId: 'u1',
+      room: { type: 'parlant-agent', id: 'a1' },
+      action: 'read',
+    })
+    expect(member.rooms.has('parlant-agent:a1')).toBe(true)
+    expect(member.sent.at(-1)?.[0]).toBe('join-parlant-agent-success')
+
+    const notFound = { error: 'Agent not found', code: 'not_found', retryable: false }
+    // Forbidden (exists, no permission), missing, and an agent named under another workspace.
+    await outsider.trigger('join-parlant-agent', { workspaceId: 'w1', agentId: 'a1' })
+    await outsider.trigger('join-parlant-agent', { workspaceId: 'w1', agentId: 'nope' })
+    await member.trigger('join-parlant-agent', { workspaceId: 'w2', agentId: 'a1' })
+    for (const [socket, count] of [
+      [outsider, 2],
+      [member, 1],
+    ] as const) {
+      const errors = socket.sent.filter(([event]) => event === 'join-parlant-agent-error')
+      expect(errors).toHaveLength(count)
+      for (const [, payload] of errors) expect(payload).toMatchObject(notFound)
+    }
+    expect(outsider.rooms.has('parlant-agent:a1')).toBe(false)
+  })
+
+  it('re-checks joined rooms periodically and evicts when access is revoked', async () => {
+    const socket = fakeSocket('s3', 'u1')
+    connect?.(socket)
+    await socket.trigger('join-parlant-agent', { workspaceId: 'w1', agentId: 'a1' })
+    expect(socket.rooms.has('parlant-agent:a1')).toBe(true)
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(socket.rooms.has('parlant-agent:a1')).toBe(true)
+
+    readable.delete('a1')
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(socket.rooms.has('parlant-agent:a1')).toBe(false)
+    expect(socket.sent.at(-1)).toEqual([
+      'parlant-agent-evicted',
+      {
+        workspaceId: 'w1',
+        agentId: 'a1',
+        error: 'Access to this agent was revoked',
+        code: 'not_found',
+      },
+    ])
   })
 })

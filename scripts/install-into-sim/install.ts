@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { buildPlan, MARKER, type PlanOp } from './plan'
+import { buildPlan, type PlanOp, stripMarkers } from './plan'
 
 /** Where the manifest lives inside the Sim checkout. */
 export const MANIFEST_PATH = '.parlant-bridge/install-manifest.json'
@@ -126,19 +126,6 @@ export function install(simRoot: string, options: InstallOptions = {}): InstallR
   for (const line of changes) log(`${dryRun ? '[dry-run] ' : ''}${line}`)
   if (changes.length === 0) log('Already installed; nothing to change.')
   return { changes }
-}
-
-/** Removes every marked block the installer added (used when a file changed after install). */
-function stripMarkers(text: string) {
-  const rows = text.split('\n')
-  const kept: string[] = []
-  let skipping = false
-  for (const row of rows) {
-    if (row.includes(`${MARKER}:begin `)) skipping = true
-    else if (row.includes(`${MARKER}:end `)) skipping = false
-    else if (!skipping) kept.push(row)
-  }
-  return kept.join('\n')
 }
 
 /** Reverses an install: restores edited files and removes created files and directories. */

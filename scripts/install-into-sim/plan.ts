@@ -151,6 +151,44 @@ function insertBefore(anchor: RegExp, id: string, lines: string[]) {
   }
 }
 
+/**
+ * Inserts lines after the whole statement that starts on the line matching `anchor` (brackets
+ * balanced, so a multi-line callback is skipped over), indented like that line.
+ */
+function insertAfterStatement(anchor: RegExp, id: string, lines: string[]) {
+  return (text: string) => {
+    const rows = text.split('\n')
+    const start = rows.findIndex((row) => anchor.test(row))
+    if (start < 0) throw new Error(`cannot find ${anchor} — is this a Sim checkout?`)
+    const indent = rows[start]?.match(/^\s*/)?.[0] ?? ''
+    let depth = 0
+    let end = start
+    for (; end < rows.length; end++) {
+      for (const char of rows[end] ?? '') {
+        if ('({['.includes(char)) depth++
+        else if (')}]'.includes(char)) depth--
+      }
+      if (depth <= 0) break
+    }
+    if (end >= rows.length) throw new Error(`unterminated statement after ${anchor}`)
+    rows.splice(end + 1, 0, ...marked(indent, id, lines))
+    return rows.join('\n')
+  }
+}
+
+/** Removes every marked block the installer added. */
+export function stripMarkers(text: string) {
+  const rows = text.split('\n')
+  const kept: string[] = []
+  let skipping = false
+  for (const row of rows) {
+    if (row.includes(`${MARKER}:begin `)) skipping = true
+    else if (row.includes(`${MARKER}:end `)) skipping = false
+    else if (!skipping) kept.push(row)
+  }
+  return kept.join('\n')
+}
+
 /** Appends a marked block at the end of the file. */
 function append(id: string, lines: string[]) {
   return (text: string) => {
@@ -386,20 +424,31 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       const icon = ours.slice(ours.lastIndexOf('/**', ours.indexOf('export function ParlantIcon')))
       return append('icon', icon.trimEnd().split('\n'))(text)
     }),
+    // The bridge lives on its own namespace (the one the browser and POST /api/parlant-event
+    // use), so it is set up beside Sim's default-namespace connection handler.
     edit(
-      'apps/realtime/src/handlers/index.ts',
+      'apps/realtime/src/index.ts',
       'import',
-      'import the Parlant handlers',
-      insertImport('import', ["import { setupParlantHandlers } from '@/handlers/parlant'"])
+      'import the Parlant namespace setup',
+      insertImport('import', ["import { setupParlantNamespace } from '@/handlers/parlant'"])
     ),
     edit(
-      'apps/realtime/src/handlers/index.ts',
-      'setup',
-      'register the Parlant handlers',
-      insertAfter(/^export function setupAllHandlers\(/, 'setup', [
-        'setupParlantHandlers(socket, roomManager)',
+      'apps/realtime/src/index.ts',
+      'namespace',
+      "serve the Parlant namespace with Sim's socket auth",
+      insertAfterStatement(/^\s*io\.on\(\s*'connection'/, 'namespace', [
+        'setupParlantNamespace(io, roomManager)',
       ])
     ),
+    {
+      // Earlier installs registered the handlers in setupAllHandlers (the default namespace).
+      kind: 'edit',
+      file: 'apps/realtime/src/handlers/index.ts',
+      id: 'legacy',
+      description: 'remove the old default-namespace registration',
+      present: (text) => !text.includes(`${MARKER}:begin `),
+      apply: stripMarkers,
+    },
     edit(
       'apps/realtime/src/routes/http.ts',
       'import',

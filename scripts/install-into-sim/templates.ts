@@ -9,38 +9,155 @@ export * from '@sim/db/schema'
 `
 
 /** `apps/realtime/src/handlers/parlant.ts`: the bridge's socket handlers on Sim's socket server. */
-export const REALTIME_HANDLER = `import { authorizeRoom } from '@sim/platform-authz'
-import type { AuthenticatedSocket } from '@/middleware/auth'
-import type { IRoomManager } from '@/rooms'
-import { agentRoom, PARLANT_AGENT_ROOM_TYPE } from '@/lib/parlant/realtime/events'
+export const REALTIME_HANDLER = `import { createLogger } from '@sim/logger'
+import { authorizeRoom } from '@sim/platform-authz/rooms'
+import { ROOM_TYPES } from '@sim/realtime-protocol/rooms'
+import type { Server } from 'socket.io'
+import { agentRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 import {
+  type JoinRefusal,
   type ParlantRoomManager,
   setupParlantHandlers as setupBridgeHandlers,
 } from '@/lib/parlant/realtime/handlers'
+import { type AuthenticatedSocket, authenticateSocket } from '@/middleware/auth'
+import type { IRoomManager } from '@/rooms'
+import { parlantNamespace } from '@/routes/parlant-event'
+
+const logger = createLogger('ParlantRealtime')
 
 /**
- * The Parlant agent room on Sim's socket server: joins are authorized by Sim's room policy
- * (the installer adds \`parlant-agent\` to \`ROOM_MEMBERSHIP_ACTIONS\` and
- * \`ROOM_WORKSPACE_RESOLVERS\`, resolving the agent id to its workspace) on every join.
+ * Sim's access-revalidation sweep walks only the default namespace's sockets, so the bridge
+ * re-checks its own rooms; same cadence as Sim's sweep.
+ */
+const REVALIDATE_INTERVAL_MS = 30_000
+
+/** Missing and forbidden read the same, as in the bridge: nobody learns which agents exist. */
+const NOT_FOUND: JoinRefusal = { error: 'Agent not found', code: 'not_found', retryable: false }
+
+interface Member {
+  socket: AuthenticatedSocket
+  /** Joined agent rooms: agent id → workspace id. */
+  agents: Map<string, string>
+  /** Per agent, bumped by every join and leave so a stale join cannot complete after them. */
+  intents: Map<string, number>
+}
+
+/** This pod's sockets on the bridge namespace (sockets are sticky to a pod). */
+const members = new Map<string, Member>()
+
+function bump(member: Member, agentId: string) {
+  const next = (member.intents.get(agentId) ?? 0) + 1
+  member.intents.set(agentId, next)
+  return next
+}
+
+/**
+ * Whether \`userId\` may read the agent's room under Sim's room policy (the installer adds
+ * \`parlant-agent\` to \`ROOM_MEMBERSHIP_ACTIONS\` and \`ROOM_WORKSPACE_RESOLVERS\`). The
+ * agent must also belong to the workspace the client named.
+ */
+async function mayRead(userId: string, agentId: string, workspaceId: string) {
+  const result = await authorizeRoom({
+    userId,
+    room: { type: ROOM_TYPES.PARLANT_AGENT, id: agentId },
+    action: 'read',
+  })
+  return result.allowed && result.workspaceId === workspaceId
+}
+
+/**
+ * The bridge's join/leave handlers for one socket of the bridge namespace. Registered by
+ * \`setupParlantNamespace\`, not by \`setupAllHandlers\`: the browser connects to the bridge
+ * namespace, and rooms joined on the default namespace would never see the bridge's events.
  */
 export function setupParlantHandlers(socket: AuthenticatedSocket, _roomManager: IRoomManager) {
+  const member: Member = { socket, agents: new Map(), intents: new Map() }
+  members.set(socket.id, member)
   const rooms: ParlantRoomManager = {
     async join(joining, payload) {
-      const allowed = await authorizeRoom({
-        userId: socket.userId,
-        room: { type: PARLANT_AGENT_ROOM_TYPE, id: payload.agentId },
-        action: 'join',
-      })
-      if (!allowed) return { error: 'Agent not found', code: 'not_found', retryable: false }
+      const { userId } = socket
+      if (!userId) {
+        return { error: 'Authentication required', code: 'unauthorized', retryable: false }
+      }
+      const attempt = bump(member, payload.agentId)
+      if (!(await mayRead(userId, payload.agentId, payload.workspaceId))) return NOT_FOUND
+      // A leave or a newer join came in during the check, or the socket went away.
+      if (member.intents.get(payload.agentId) !== attempt || socket.disconnected) {
+        return {
+          error: 'A later join or leave for this agent replaced this one',
+          code: 'superseded',
+          retryable: true,
+        }
+      }
       await joining.join(agentRoom(payload.agentId))
+      member.agents.set(payload.agentId, payload.workspaceId)
       return undefined
     },
     async leave(leaving, payload) {
+      bump(member, payload.agentId)
+      member.agents.delete(payload.agentId)
       await leaving.leave(agentRoom(payload.agentId))
     },
-    async disconnect() {},
+    async disconnect() {
+      members.delete(socket.id)
+    },
   }
   setupBridgeHandlers(socket, rooms)
+}
+
+/** Re-authorizes every joined agent room on this pod; evicts on a definite denial only. */
+async function revalidate() {
+  for (const member of [...members.values()]) {
+    const { socket } = member
+    if (!socket.userId || socket.disconnected) continue
+    for (const [agentId, workspaceId] of [...member.agents]) {
+      try {
+        if (await mayRead(socket.userId, agentId, workspaceId)) continue
+      } catch (error) {
+        // A database blip must not evict anyone; the next pass checks again.
+        logger.warn(\`Parlant room re-check failed for socket \${socket.id}\`, error)
+        continue
+      }
+      // Left (or left and re-joined) during the check: that join did its own check.
+      if (member.agents.get(agentId) !== workspaceId) continue
+      bump(member, agentId)
+      member.agents.delete(agentId)
+      await socket.leave(agentRoom(agentId))
+      socket.emit(PARLANT_EVENTS.evicted, {
+        workspaceId,
+        agentId,
+        error: 'Access to this agent was revoked',
+        code: 'not_found',
+      })
+    }
+  }
+}
+
+/**
+ * Serves the bridge on the \`PARLANT_SOCKET_NAMESPACE\` namespace (default \`/parlant\`) of Sim's
+ * socket server — the namespace the browser store connects to and \`POST /api/parlant-event\`
+ * emits to — authenticated by Sim's own handshake middleware (middleware runs per namespace, so
+ * the default namespace's \`io.use\` does not cover this one).
+ */
+export function setupParlantNamespace(io: Server, roomManager: IRoomManager) {
+  const namespace = io.of(parlantNamespace(logger))
+  namespace.use(authenticateSocket)
+  namespace.on('connection', (socket) =>
+    setupParlantHandlers(socket as AuthenticatedSocket, roomManager)
+  )
+  let running = false
+  const timer = setInterval(() => {
+    if (running) return
+    running = true
+    revalidate()
+      .catch((error: unknown) => logger.error('Parlant room re-check sweep failed', error))
+      .finally(() => {
+        running = false
+      })
+  }, REVALIDATE_INTERVAL_MS)
+  // Like Sim's sweep: never keep the process alive for this timer.
+  timer.unref?.()
+  return { namespace, stop: () => clearInterval(timer) }
 }
 `
 
@@ -110,8 +227,11 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   })
 }
 
-/** The namespace the browser's Parlant socket connects to (the Sim app's PARLANT_SOCKET_NAMESPACE). */
-function parlantNamespace(logger: Logger) {
+/**
+ * The namespace the browser's Parlant socket connects to (the Sim app's PARLANT_SOCKET_NAMESPACE);
+ * \`handlers/parlant.ts\` serves the same one.
+ */
+export function parlantNamespace(logger: Pick<Logger, 'warn'>) {
   const configured = process.env.PARLANT_SOCKET_NAMESPACE?.trim()
   if (!configured) return '/parlant'
   if (NAMESPACE_PATTERN.test(configured)) return configured
