@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 /**
  * The agent lifecycle service: create, update, delete, start, stop and status of workspace agents.
  * Every status change is a compare-and-set on the row, so concurrent callers on any number of
@@ -456,6 +457,9 @@ export function createLifecycleService(deps: {
       let controller = turnControllers.get(agentId)
       if (!controller) {
         controller = new AbortController()
+        // Every in-flight turn of the agent listens here (removed when the turn ends), so many
+        // listeners at once are expected, not a leak.
+        setMaxListeners(0, controller.signal)
         turnControllers.set(agentId, controller)
       }
       return controller.signal
