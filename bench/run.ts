@@ -3,7 +3,7 @@
  * are its own), prints the table, writes bench/results/latest.json and the README table.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +13,26 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /** In run order. */
 const BENCHMARKS = ['chat-overhead', 'agent-ops', 'realtime-fanout', 'concurrent-turns', 'soak']
+
+/** The `name` each benchmark reports (the table's first column). */
+const DISPLAY_NAMES: Record<string, string> = {
+  'chat-overhead': 'chat overhead',
+  'agent-ops': 'agent operations',
+  'realtime-fanout': 'realtime fan-out',
+  'concurrent-turns': 'concurrent turns',
+  soak: 'soak',
+}
+
+const LATEST = join(
+  fileURLToPath(new URL('..', import.meta.url)),
+  'bench',
+  'results',
+  'latest.json'
+)
+
+function displayName(file: string) {
+  return DISPLAY_NAMES[file] ?? file
+}
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
 const selected = requested.length
@@ -32,7 +52,7 @@ for (const name of selected) {
   )
   if (run.status !== 0) {
     results.push({
-      name,
+      name: displayName(name),
       config: {},
       rows: [{ metric: 'run', figures: `failed (exit ${run.status})`, target: '–', met: false }],
     })
@@ -40,4 +60,14 @@ for (const name of selected) {
   }
   results.push(JSON.parse(readFileSync(out, 'utf8')) as BenchResult)
 }
-process.stdout.write(`\n${writeResults(results, ROOT)}\n`)
+// A partial run (`npm run bench -- soak`) keeps the other benchmarks' latest figures in the table.
+const previous = existsSync(LATEST)
+  ? (JSON.parse(readFileSync(LATEST, 'utf8')) as { results: BenchResult[] }).results
+  : []
+const merged = BENCHMARKS.flatMap((name) => {
+  const fresh = results.find((r) => r.name === displayName(name))
+  if (selected.includes(name)) return fresh ? [fresh] : []
+  const kept = previous.find((r) => r.name === DISPLAY_NAMES[name])
+  return kept ? [kept] : []
+})
+process.stdout.write(`\n${writeResults(merged, ROOT)}\n`)
