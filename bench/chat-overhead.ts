@@ -12,7 +12,7 @@ import { createUser, grant } from '@/host/directory'
 import { startHost } from '@/host/server'
 import { createParlantClient } from '@/lib/parlant/client'
 import { createPostgresDatabase } from '../__tests__/support/databases'
-import { call, expectStatus } from './lib/http'
+import { createStartedRefundAgent, MESSAGE, REPLY } from './lib/load-rig'
 import { emit } from './lib/output'
 import { type BenchRow, ms } from './lib/report'
 import { summarize } from './lib/stats'
@@ -21,8 +21,6 @@ import { bridgeTurn, directTurn } from './lib/turns'
 const TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 1_000)
 const WARMUP = 50
 const USERS = 25 // spreads the per-user rate limit on mutating routes
-const MESSAGE = 'Where is my "refund"?'
-const REPLY = 'Your refund is on its way.'
 
 async function runOn(engine: 'pglite' | 'postgres', rows: BenchRow[]) {
   const emulator = await startEmulator({ port: 0, delayMs: 0 })
@@ -39,24 +37,8 @@ async function runOn(engine: 'pglite' | 'postgres', rows: BenchRow[]) {
     port: 0,
   })
   try {
-    const { workspaceId, apiKey } = host.identity
-    const created = expectStatus(
-      await call<{ agent: { id: string } }>(`${host.url}/api/parlant/agents`, apiKey, 'POST', {
-        workspaceId,
-        name: 'Refunds',
-        guidelines: [{ condition: 'the customer asks about a "refund"', action: REPLY }],
-      }),
-      201,
-      'create'
-    )
-    const agentId = created.body.agent.id
-    expectStatus(
-      await call(`${host.url}/api/parlant/agents/${agentId}/start`, apiKey, 'POST', {
-        workspaceId,
-      }),
-      200,
-      'start'
-    )
+    const { workspaceId } = host.identity
+    const agentId = await createStartedRefundAgent(host)
     const users = []
     for (let u = 0; u < USERS; u++) {
       const member = await createUser(host.database.db, {

@@ -1,7 +1,7 @@
 /** The standalone host's own settings (the bridge's are in `lib/parlant/config.ts`). */
 import { resolve } from 'node:path'
 import { z } from 'zod'
-import { ConfigError } from '@/lib/parlant/config'
+import { parseEnv } from '@/lib/parlant/config'
 
 const hostEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -25,15 +25,7 @@ export interface HostConfig {
 
 /** Reads and validates the host's environment variables. */
 export function loadHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
-  const picked = Object.fromEntries(
-    Object.keys(hostEnvSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]])
-  )
-  const parsed = hostEnvSchema.safeParse(picked)
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
-  }
-  const value = parsed.data
+  const value = parseEnv(hostEnvSchema, env)
   return {
     port: value.PORT,
     hostname: value.HOST,

@@ -18,8 +18,7 @@ import { workspacePermission } from '@/host/directory'
 import { type HostRealtime, handleSocketTokenRequest, startHostRealtime } from '@/host/realtime'
 import { type DevIdentity, loadInternalSecret, seedDevIdentity } from '@/host/seed'
 import { registerRouteBridge } from '@/lib/parlant/api/route-entry'
-import { type Bridge, createBridge } from '@/lib/parlant/bridge'
-import { createChatService } from '@/lib/parlant/chat'
+import { type Bridge, createBridge, wiredChat } from '@/lib/parlant/bridge'
 import { createParlantClient } from '@/lib/parlant/client'
 import { type BridgeConfig, loadBridgeConfig } from '@/lib/parlant/config'
 import { type BridgeHost, systemClock } from '@/lib/parlant/ports'
@@ -94,16 +93,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
     config: bridgeConfig,
     parlant,
     nodeId,
-    chat: ({ host, lifecycle, nodeId }) =>
-      createChatService({
-        host,
-        parlant,
-        nodeId,
-        resolveActiveAgent: (workspaceId, agentId) =>
-          lifecycle.assertAgentActive(workspaceId, agentId),
-        turnSignal: (agentId) => lifecycle.turnSignal(agentId),
-        defaults: { trailingErrorWaitSeconds: bridgeConfig.chatTrailingErrorWaitSeconds ?? 1 },
-      }),
+    chat: wiredChat(bridgeConfig),
   })
 
   // The Sim-style route files under app/api serve the same bridge.

@@ -23,6 +23,27 @@ function forkTs(file: string, env: NodeJS.ProcessEnv = process.env) {
   return fork(here(file), [], { execArgv: ['--import', 'tsx'], env, stdio: 'inherit' })
 }
 
+/** Creates and starts the benchmarks' agent: one guideline whose reply is `REPLY`. */
+export async function createStartedRefundAgent(host: RunningHost) {
+  const { workspaceId, apiKey } = host.identity
+  const created = expectStatus(
+    await call<{ agent: { id: string } }>(`${host.url}/api/parlant/agents`, apiKey, 'POST', {
+      workspaceId,
+      name: 'Refunds',
+      guidelines: [{ condition: 'the customer asks about a "refund"', action: REPLY }],
+    }),
+    201,
+    'create'
+  )
+  const agentId = created.body.agent.id
+  expectStatus(
+    await call(`${host.url}/api/parlant/agents/${agentId}/start`, apiKey, 'POST', { workspaceId }),
+    200,
+    'start'
+  )
+  return agentId
+}
+
 export interface LoadRig {
   host: RunningHost
   agentId: string
@@ -66,22 +87,8 @@ export async function startLoadRig(options: {
     },
     port: 0,
   })
-  const { workspaceId, apiKey } = host.identity
-  const created = expectStatus(
-    await call<{ agent: { id: string } }>(`${host.url}/api/parlant/agents`, apiKey, 'POST', {
-      workspaceId,
-      name: 'Refunds',
-      guidelines: [{ condition: 'the customer asks about a "refund"', action: REPLY }],
-    }),
-    201,
-    'create'
-  )
-  const agentId = created.body.agent.id
-  expectStatus(
-    await call(`${host.url}/api/parlant/agents/${agentId}/start`, apiKey, 'POST', { workspaceId }),
-    200,
-    'start'
-  )
+  const { workspaceId } = host.identity
+  const agentId = await createStartedRefundAgent(host)
   const keys: string[] = []
   for (let u = 0; u < options.conversations; u++) {
     const member = await createUser(host.database.db, { name: `l${u}`, email: `l${u}@load.local` })

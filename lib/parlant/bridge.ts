@@ -7,6 +7,7 @@ import { generateId } from '@sim/utils/id'
 import type { ChatPort } from '@/lib/parlant/api/chat-port'
 import { createRouter } from '@/lib/parlant/api/router'
 import { BRIDGE_ROUTES } from '@/lib/parlant/api/routes'
+import { createChatService } from '@/lib/parlant/chat/service'
 import type { ParlantClient } from '@/lib/parlant/client'
 import type { BridgeConfig } from '@/lib/parlant/config'
 import {
@@ -26,6 +27,23 @@ export interface ChatFactoryDeps {
   parlant: ParlantClient
   lifecycle: LifecycleService
   nodeId: string
+}
+
+/**
+ * The chat service every real host wants: turns refused unless the agent is active, abandoned when
+ * it stops, with the configured trailing-error wait. Pass as `createBridge({ chat: wiredChat(config) })`.
+ */
+export function wiredChat(config: BridgeConfig) {
+  return ({ host, parlant, lifecycle, nodeId }: ChatFactoryDeps): ChatPort =>
+    createChatService({
+      host,
+      parlant,
+      nodeId,
+      resolveActiveAgent: (workspaceId, agentId) =>
+        lifecycle.assertAgentActive(workspaceId, agentId),
+      turnSignal: (agentId) => lifecycle.turnSignal(agentId),
+      defaults: { trailingErrorWaitSeconds: config.chatTrailingErrorWaitSeconds ?? 1 },
+    })
 }
 
 export interface CreateBridgeOptions {

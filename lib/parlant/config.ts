@@ -58,17 +58,28 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-/** Reads and validates the bridge's environment variables. */
-export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
-  const blankToUndefined = Object.fromEntries(
-    Object.keys(envSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]])
+/**
+ * Validates the variables named by `schema`'s keys (an empty value counts as unset); a bad one
+ * throws a `ConfigError` naming every variable at fault.
+ */
+export function parseEnv<Shape extends z.ZodRawShape>(
+  schema: z.ZodObject<Shape>,
+  env: NodeJS.ProcessEnv
+): z.infer<z.ZodObject<Shape>> {
+  const picked = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]])
   )
-  const parsed = envSchema.safeParse(blankToUndefined)
+  const parsed = schema.safeParse(picked)
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
   }
-  const value = parsed.data
+  return parsed.data
+}
+
+/** Reads and validates the bridge's environment variables. */
+export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
+  const value = parseEnv(envSchema, env)
   return {
     enabled: value.ENABLE_PARLANT_INTEGRATION,
     socketNamespace: value.PARLANT_SOCKET_NAMESPACE,

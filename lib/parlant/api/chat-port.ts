@@ -1,23 +1,8 @@
 /**
- * What the HTTP API needs from the chat service (`lib/parlant/chat`). Declared here structurally so
- * the API works, answering 503 for chat, before or without that service.
+ * What the HTTP API needs from the chat service: its own request and service types, under the
+ * names the API uses. Without a service the API answers 503 for chat.
  */
-import type { ChatTurnResult } from '@/lib/parlant/schemas'
-
-/** One customer message to an agent. */
-export interface ChatTurnRequest {
-  workspaceId: string
-  agentId: string
-  /** The Sim user the customer stands for; null for agent-token callers. */
-  userId: string | null
-  message: string
-  conversationKey: string
-  customerId?: string
-  idempotencyKey?: string
-  deadlineMs?: number
-}
-
-/** Sends a turn and resolves with its result. */
-export interface ChatPort {
-  send(request: ChatTurnRequest, signal?: AbortSignal): Promise<ChatTurnResult>
-}
+export type {
+  ChatRequest as ChatTurnRequest,
+  ChatService as ChatPort,
+} from '@/lib/parlant/chat/types'

@@ -2,8 +2,7 @@
  * The bridge inside Sim: one per server process, created by the first bridge request (Next.js has
  * no boot hook the plugin can use without editing Sim), configured from Sim's environment.
  */
-import { type Bridge, createBridge } from '@/lib/parlant/bridge'
-import { createChatService } from '@/lib/parlant/chat'
+import { type Bridge, createBridge, wiredChat } from '@/lib/parlant/bridge'
 import { createParlantClient } from '@/lib/parlant/client'
 import { ConfigError, loadBridgeConfig } from '@/lib/parlant/config'
 import { BridgeError } from '@/lib/parlant/errors'
@@ -58,16 +57,7 @@ export function createSimBridge(options: CreateSimBridgeOptions = {}): Bridge {
     host,
     config,
     parlant,
-    chat: ({ host, lifecycle, nodeId }) =>
-      createChatService({
-        host,
-        parlant,
-        nodeId,
-        resolveActiveAgent: (workspaceId, agentId) =>
-          lifecycle.assertAgentActive(workspaceId, agentId),
-        turnSignal: (agentId) => lifecycle.turnSignal(agentId),
-        defaults: { trailingErrorWaitSeconds: config.chatTrailingErrorWaitSeconds ?? 1 },
-      }),
+    chat: wiredChat(config),
   })
   bridge.start()
   return bridge
