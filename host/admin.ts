@@ -8,6 +8,8 @@
  *   revoke <userId> <workspaceId>
  *   issue-key <userId>                    prints a new API key
  */
+
+import { getErrorMessage } from '@sim/utils/errors'
 import { loadHostConfig } from '@/host/config'
 import { openDatabase } from '@/host/db/open'
 import { createUser, createWorkspace, grant, issueApiKey, revoke } from '@/host/directory'
@@ -84,7 +86,7 @@ class UsageError extends Error {}
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+    process.stderr.write(`${getErrorMessage(error)}\n`)
     process.exit(error instanceof UsageError ? 2 : 1)
   }
 )

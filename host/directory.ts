@@ -2,9 +2,10 @@
  * The standalone host's users, workspaces, grants and API keys — what Sim's auth and workspace
  * pages do inside Sim. Used by the host, `npm run host:admin` and tests.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { permissions, user, workspace } from '@sim/db/schema'
 import { generateId } from '@sim/utils/id'
+import { generateRandomBytes } from '@sim/utils/random'
 import { and, eq, isNull } from 'drizzle-orm'
 import { hostApiKeys } from '@/host/db/schema'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
@@ -39,7 +40,7 @@ export async function createUser(
 
 /** Issues a new API key for a user. */
 export async function issueApiKey(db: BridgeDatabase, userId: string, label?: string) {
-  const apiKey = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`
+  const apiKey = `${API_KEY_PREFIX}${Buffer.from(generateRandomBytes(32)).toString('base64url')}`
   await db.insert(hostApiKeys).values({ id: generateId(), userId, keyHash: hashKey(apiKey), label })
   return apiKey
 }

@@ -5,6 +5,8 @@
  * (internal route resolved against the host, `?workflowId&userId`, internal bearer, `_context`,
  * error extraction, `transformResponse`).
  */
+
+import { getErrorMessage } from '@sim/utils/errors'
 import type { BlockConfig, SubBlockConfig } from '@/blocks/types'
 import { mintInternalToken } from '@/host/auth'
 import {
@@ -192,11 +194,7 @@ export async function executeBlock(
   try {
     finalInputs = applyBlockParams(block, serialized.config.params)
   } catch (error) {
-    throw new BlockExecutionError(
-      error instanceof Error ? error.message : String(error),
-      toolId,
-      serialized.id
-    )
+    throw new BlockExecutionError(getErrorMessage(error), toolId, serialized.id)
   }
   const result = await executeTool(toolId, finalInputs, context)
   if (!result.success) {
@@ -334,7 +332,7 @@ export async function executeTool(
     return finish({
       success: false,
       output: {},
-      error: error instanceof Error ? error.message : String(error),
+      error: getErrorMessage(error),
     })
   }
 }

@@ -3,6 +3,8 @@
  * `createLLMToolSchema` (`tools/params.ts`): what a model sees of a block's tool, and how its
  * call is turned back into a tool execution identical to a canvas run.
  */
+
+import { getErrorMessage } from '@sim/utils/errors'
 import type { BlockConfig } from '@/blocks/types'
 import {
   type AnyToolConfig,
@@ -130,7 +132,7 @@ export async function executeLLMToolCall(
     return {
       success: false,
       output: {},
-      error: error instanceof Error ? error.message : String(error),
+      error: getErrorMessage(error),
     }
   }
   return executeTool(providerTool.id, params, context)

@@ -4,6 +4,7 @@
  * namespace with its handlers, one-time socket tokens and `POST /api/auth/socket-token`.
  */
 import type { Server as HttpServer } from 'node:http'
+import { getErrorMessage } from '@sim/utils/errors'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { Server } from 'socket.io'
@@ -52,7 +53,7 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
     for (const client of [pub, sub]) {
       client.on('error', (error: unknown) =>
         options.bridgeHost.logger.warn('redis client error', {
-          error: error instanceof Error ? error.message : String(error),
+          error: getErrorMessage(error),
         })
       )
     }

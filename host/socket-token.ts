@@ -4,7 +4,8 @@
  * secret, so any node sharing that secret can verify it; its nonce is burned on first use — in
  * Redis when configured (so a token used on node A is dead on node B), else in this process.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { generateRandomBytes } from '@sim/utils/random'
 import { z } from 'zod'
 
 const PREFIX = 'sim_sock.'
@@ -61,7 +62,11 @@ export function createSocketTokenStore(options: SocketTokenStoreOptions): Socket
     mint(userId) {
       const exp = now() + ttlMs
       const payload = Buffer.from(
-        JSON.stringify({ sub: userId, exp, nonce: randomBytes(18).toString('base64url') })
+        JSON.stringify({
+          sub: userId,
+          exp,
+          nonce: Buffer.from(generateRandomBytes(18)).toString('base64url'),
+        })
       ).toString('base64url')
       return {
         token: `${PREFIX}${payload}.${sign(options.secret, payload)}`,

@@ -121,20 +121,23 @@ describe('circuit breaker state machine', () => {
 })
 
 describe('retry backoff', () => {
-  it('stays within [0, min(cap, base·2^n)) with full jitter', () => {
+  it('is min(cap, base·2^n) with ±20 % jitter, and a Retry-After clamped to [base, cap] wins', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 20 }),
         fc.integer({ min: 1, max: 1000 }),
         fc.integer({ min: 1, max: 10_000 }),
-        fc.double({ min: 0, max: 0.999_999, noNaN: true }),
-        (attempt, base, cap, r) => {
-          const delay = backoffDelay(
-            attempt,
-            retryPolicy({ baseDelayMs: base, maxDelayMs: cap, random: () => r })
-          )
-          expect(delay).toBeGreaterThanOrEqual(0)
-          expect(delay).toBeLessThan(Math.max(1, Math.min(cap, base * 2 ** attempt)))
+        fc.option(fc.integer({ min: 0, max: 60_000 }), { nil: null }),
+        (attempt, base, cap, retryAfterMs) => {
+          const policy = retryPolicy({ baseDelayMs: base, maxDelayMs: cap })
+          const delay = backoffDelay(attempt, policy, retryAfterMs)
+          if (retryAfterMs !== null) {
+            expect(delay).toBe(Math.min(Math.max(retryAfterMs, base), cap))
+          } else {
+            const ceiling = Math.min(cap, base * 2 ** attempt)
+            expect(delay).toBeGreaterThanOrEqual(ceiling * 0.8)
+            expect(delay).toBeLessThanOrEqual(ceiling * 1.2)
+          }
         }
       )
     )

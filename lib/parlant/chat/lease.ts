@@ -4,6 +4,8 @@
  * A crashed holder's lease simply expires. In front of it an in-process queue, so concurrent sends
  * on one node wait their turn in order instead of all spinning on the database.
  */
+
+import { getErrorMessage } from '@sim/utils/errors'
 import { generateId } from '@sim/utils/id'
 import { and, eq, isNull, or, sql } from 'drizzle-orm'
 import { type AgentConversationRow, agentConversations } from '@/lib/parlant/db/schema'
@@ -165,7 +167,7 @@ export function createLeaseManager(options: LeaseManagerOptions) {
             .catch((error: unknown) => {
               logger.warn('conversation lease renewal failed', {
                 conversationId,
-                error: error instanceof Error ? error.message : String(error),
+                error: getErrorMessage(error),
               })
             })
         },

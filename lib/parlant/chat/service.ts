@@ -4,6 +4,8 @@
  * conversation's lease (serializes turns across nodes) → the Parlant customer and session (created
  * once, recreated once if deleted) → the turn itself, every event relayed to the agent's room.
  */
+
+import { getErrorMessage } from '@sim/utils/errors'
 import { generateId } from '@sim/utils/id'
 import {
   advanceCursor,
@@ -93,7 +95,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
   function logPublishFailure(error: unknown) {
     host.logger.warn('realtime publish failed', {
-      error: error instanceof Error ? error.message : String(error),
+      error: getErrorMessage(error),
     })
   }
 
@@ -338,7 +340,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       } finally {
         await lease.release().catch((error: unknown) =>
           host.logger.warn('conversation lease release failed', {
-            error: error instanceof Error ? error.message : String(error),
+            error: getErrorMessage(error),
           })
         )
       }
@@ -349,7 +351,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           workspaceId: request.workspaceId,
           agentId: request.agentId,
           code: failure.code,
-          error: error instanceof Error ? error.message : String(error),
+          error: getErrorMessage(error),
         })
       }
       if (turnId) {

@@ -12,6 +12,7 @@
  */
 
 import { createLogger } from '@sim/logger'
+import { parseRetryAfter } from '@sim/utils/retry'
 import type { z } from 'zod'
 import { type BreakerOptions, CircuitBreaker } from '@/lib/parlant/client/breaker'
 import {
@@ -194,11 +195,10 @@ export function createParlantClient(options: ParlantClientOptions) {
       )
     }
     if (status === 429) {
-      const retryAfter = Number(headers.get('retry-after'))
       return new ParlantRateLimited(
         `Parlant ${where}: rate limited (429)`,
         target,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined
+        parseRetryAfter(headers.get('retry-after')) ?? undefined
       )
     }
     if (status === 504)
@@ -344,7 +344,7 @@ export function createParlantClient(options: ParlantClientOptions) {
       () => attempt(call),
       policy,
       isRetryable(call as Call<unknown>),
-      (error) => (error instanceof ParlantRateLimited ? (error.retryAfterMs ?? 0) : 0)
+      (error) => (error instanceof ParlantRateLimited ? (error.retryAfterMs ?? null) : null)
     )
   }
 

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events'
+import { getErrorMessage } from '@sim/utils/errors'
 /**
  * The agent lifecycle service: create, update, delete, start, stop and status of workspace agents.
  * Every status change is a compare-and-set on the row, so concurrent callers on any number of
@@ -124,7 +125,7 @@ export function createLifecycleService(deps: {
     } catch (error) {
       logger.warn('Publishing an agent status failed', {
         agentId: row.id,
-        error: error instanceof Error ? error.message : String(error),
+        error: getErrorMessage(error),
       })
     }
   }

@@ -2,6 +2,8 @@
  * Runs the lifecycle's background duties: the reconciler (on boot and on an interval) and the
  * health monitor (on an interval). Rounds never overlap, and a failed round is logged, not thrown.
  */
+
+import { getErrorMessage } from '@sim/utils/errors'
 import type { LifecycleService } from '@/lib/parlant/lifecycle/service'
 import type { BridgeLogger } from '@/lib/parlant/ports'
 
@@ -29,7 +31,7 @@ export function startSupervisor(
       const run = round()
         .catch((error: unknown) => {
           logger.warn(`${name} round failed`, {
-            error: error instanceof Error ? error.message : String(error),
+            error: getErrorMessage(error),
           })
         })
         .finally(() => {

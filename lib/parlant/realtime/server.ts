@@ -5,6 +5,8 @@
  * `publish(room, event, payload)` for `BridgeHost.publish`. With the Redis adapter installed on
  * `io`, a publish on any node reaches sockets on every node.
  */
+
+import { getErrorMessage } from '@sim/utils/errors'
 import type { Namespace, Server } from 'socket.io'
 import { z } from 'zod'
 import type { BridgeHost } from '@/lib/parlant/ports'
@@ -86,7 +88,7 @@ export async function attachParlantRealtime(
       return next()
     } catch (error) {
       host.logger.warn('socket authentication failed', {
-        error: error instanceof Error ? error.message : String(error),
+        error: getErrorMessage(error),
       })
       return next(new Error('Authentication unavailable; retry'))
     }
@@ -100,7 +102,7 @@ export async function attachParlantRealtime(
       ? setInterval(() => {
           rooms.revalidate().catch((error: unknown) =>
             host.logger.warn('socket re-authorization sweep failed', {
-              error: error instanceof Error ? error.message : String(error),
+              error: getErrorMessage(error),
             })
           )
         }, interval)
@@ -121,7 +123,7 @@ export async function attachParlantRealtime(
       ? setInterval(() => {
           reapOrphanedPresence().catch((error: unknown) =>
             host.logger.warn('presence reaper failed', {
-              error: error instanceof Error ? error.message : String(error),
+              error: getErrorMessage(error),
             })
           )
         }, reapEvery)

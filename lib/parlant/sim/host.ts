@@ -6,6 +6,7 @@
  */
 import { db } from '@sim/db'
 import { createLogger } from '@sim/logger'
+import { getErrorMessage } from '@sim/utils/errors'
 import { checkSessionOrInternalAuth } from '@/lib/auth/hybrid'
 import {
   type AuthenticatedUser,
@@ -65,7 +66,7 @@ export function createSimBridgeHost(options: SimBridgeHostOptions = {}): BridgeH
     } catch (error) {
       // Sim's check catches its own failures; this guards a change there. No header is logged.
       logger.error('Sim authentication failed', {
-        error: error instanceof Error ? error.message : String(error),
+        error: getErrorMessage(error),
       })
       return null
     }
@@ -105,7 +106,7 @@ export function createSimBridgeHost(options: SimBridgeHostOptions = {}): BridgeH
       logger.warn('Parlant realtime publish failed', {
         room,
         event,
-        error: error instanceof Error ? error.message : String(error),
+        error: getErrorMessage(error),
       })
     }
   }

@@ -3,8 +3,9 @@
  * back, an embedded chat widget). The secret is shown once; only its SHA-256 hash is stored, so a
  * database leak yields no usable token. A token authorizes chat and status on its agent only.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { generateId } from '@sim/utils/id'
+import { generateRandomBytes } from '@sim/utils/random'
 import {
   findAgentTokenByHash,
   getAgentToken,
@@ -65,7 +66,7 @@ export function createTokenService(deps: { db: BridgeDatabase; clock: Clock }) {
       label?: string
       expiresInSeconds?: number
     }): Promise<IssuedToken> {
-      const token = `${AGENT_TOKEN_PREFIX}${randomBytes(SECRET_BYTES).toString('base64url')}`
+      const token = `${AGENT_TOKEN_PREFIX}${Buffer.from(generateRandomBytes(SECRET_BYTES)).toString('base64url')}`
       const ttl = input.expiresInSeconds ?? DEFAULT_TOKEN_TTL_SECONDS
       const expiresAt = new Date(clock.now().getTime() + ttl * 1000)
       const tokenId = generateId()
