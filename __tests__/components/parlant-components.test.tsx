@@ -12,22 +12,30 @@ import {
   StartStopControls,
 } from '@/components/parlant'
 import { createAgentInputSchema, describeIssues } from '@/lib/parlant/schemas'
+import { setRouteParams } from '@/sim/next/route'
 import { configureParlantStore, ParlantApiError, useParlantStore } from '@/stores/parlant'
+import { useWorkflowRegistry } from '@/stores/workflows/registry/store'
+import { useSubBlockStore } from '@/stores/workflows/subblock/store'
 import { createMemoryApi, type MemoryApi } from '../stores/memory-api'
 
 const WS = 'ws-ui'
 let api: MemoryApi
 
-beforeEach(() => {
+beforeEach(async () => {
   api = createMemoryApi()
   configureParlantStore({ api, realtime: false })
   useParlantStore.getState().reset()
   useParlantStore.getState().setWorkspace(WS)
+  // The page is on the workspace's workflow, as Sim's editor is when it mounts a sub-block.
+  setRouteParams({ workspaceId: WS, workflowId: 'wf-ui' })
+  await useWorkflowRegistry.getState().setActiveWorkflow('wf-ui')
+  useSubBlockStore.getState().clear()
 })
 
 afterEach(() => {
   cleanup()
   useParlantStore.getState().reset()
+  setRouteParams({})
 })
 
 function Harness({ agentId }: { agentId?: string }) {
@@ -273,10 +281,27 @@ describe('modal sub-block', () => {
     await user.type(within(dialog).getByLabelText('Name'), 'Block agent')
     await user.click(within(dialog).getByRole('button', { name: 'Create agent' }))
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
-    const bound = useParlantStore.getState().blockAgents['block-1']
-    expect(bound && api.agents.get(bound)?.name).toBe('Block agent')
+    // The new agent is the block's own `agentSelector` value (what the block runs and saves).
+    const bound = useSubBlockStore.getState().getValue('block-1', 'agentSelector')
+    expect(typeof bound === 'string' && api.agents.get(bound)?.name).toBe('Block agent')
     // Closing the dialog returns focus to the control that opened it (now relabelled).
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Configure agent' }))
+  })
+
+  it('binds the block to an agent picked in its select, and shows a stored one', async () => {
+    const user = userEvent.setup()
+    const first = await useParlantStore.getState().createAgent({ name: 'First' })
+    const second = await useParlantStore.getState().createAgent({ name: 'Second' })
+    useSubBlockStore.getState().setValue('block-3', 'agentSelector', first.id)
+    const Modal = PARLANT_MODAL_REGISTRY[PARLANT_CONFIG_MODAL_ID]
+    if (!Modal) throw new Error('not registered')
+    render(<Modal blockId='block-3' />)
+    const select = screen.getByLabelText('Agent') as HTMLSelectElement
+    await waitFor(() => expect(select.value).toBe(first.id))
+    expect(screen.getByRole('button', { name: 'Start First' })).toBeTruthy()
+    await user.selectOptions(select, second.id)
+    expect(useSubBlockStore.getState().getValue('block-3', 'agentSelector')).toBe(second.id)
+    expect(await screen.findByRole('button', { name: 'Start Second' })).toBeTruthy()
   })
 
   it('is read-only in previews', () => {

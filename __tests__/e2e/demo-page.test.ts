@@ -52,7 +52,7 @@ async function badgeIn(page: Page, region: string, agentName: string) {
     .getByRole('region', { name: region })
     .getByRole('listitem')
     .filter({ hasText: agentName })
-    .locator('.parlant-badge')
+    .locator('[data-status]')
 }
 
 describe('demo page', () => {
@@ -83,6 +83,26 @@ describe('demo page', () => {
     await dialog.getByRole('button', { name: 'Add guideline' }).click()
     await dialog.getByLabel('Condition 1').fill('the customer asks about "refund"')
     await dialog.getByLabel('Action 1').fill(REPLY)
+    // Sim's modal, styled by the compiled Tailwind classes: a full-viewport overlay behind a
+    // dialog centred in the viewport.
+    const layout = await page.evaluate(() => {
+      const overlay = document.querySelector<HTMLElement>('[data-state="open"].fixed.inset-0')
+      const box = document.querySelector('[role="dialog"]')?.getBoundingClientRect()
+      const style = overlay ? getComputedStyle(overlay) : null
+      return {
+        overlay: style && { position: style.position, width: overlay?.offsetWidth },
+        background: style?.backgroundColor,
+        dialog: box && { x: box.x, y: box.y, width: box.width, height: box.height },
+        dialogPosition: getComputedStyle(document.querySelector('[role="dialog"]') as HTMLElement)
+          .backgroundColor,
+      }
+    })
+    expect(layout.overlay).toEqual({ position: 'fixed', width: 1400 })
+    expect(layout.background).not.toBe('rgba(0, 0, 0, 0)')
+    expect(layout.dialog?.width).toBe(600)
+    expect(Math.abs((layout.dialog?.x ?? 0) + 300 - 700)).toBeLessThan(2)
+    expect(layout.dialog?.y).toBeGreaterThan(0)
+    expect(layout.dialogPosition).not.toBe('rgba(0, 0, 0, 0)')
     await page.screenshot({ path: join(ARTIFACTS, 'demo-config-panel.png') })
     await dialog.getByRole('button', { name: 'Create agent' }).click()
     await dialog.waitFor({ state: 'detached' })
@@ -95,12 +115,16 @@ describe('demo page', () => {
       .filter({ hasText: /^Live$/ })
       .waitFor()
 
-    const chat = page.locator('.demo-chat')
+    const chat = page.getByTestId('demo-chat')
     await chat.getByRole('button', { name: 'Start Refund helper' }).click()
     await badge.filter({ hasText: 'Active' }).waitFor()
     expect(await badge.getAttribute('data-status')).toBe('active')
 
     const input = chat.getByLabel('Message to Refund helper')
+    // Screen-reader-only text is in the accessibility tree but takes no room on screen.
+    const label = await chat.getByText('Message to Refund helper').boundingBox()
+    expect(label?.width ?? 0).toBeLessThanOrEqual(1)
+    expect(label?.height ?? 0).toBeLessThanOrEqual(1)
     await input.fill('Hi! Can I get a refund for my order?')
     await chat.getByRole('button', { name: 'Send' }).click()
     // While the turn runs, sending is blocked and the agent's activity is announced.
@@ -110,7 +134,7 @@ describe('demo page', () => {
     )
     expect(await chat.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true)
     await page.screenshot({ path: join(ARTIFACTS, 'demo-chat-typing.png') })
-    const reply = chat.locator('[data-kind="agent"] .parlant-chat__bubble')
+    const reply = chat.locator('[data-kind="agent"] [data-part="bubble"]')
     await reply.filter({ hasText: REPLY }).waitFor()
     expect(await reply.allTextContents()).toEqual([REPLY])
     // The turn ends after Parlant's final ready and the short poll for a trailing error.

@@ -1,8 +1,13 @@
 'use client'
 
-import { Bot, Pencil, Plus } from 'lucide-react'
+import { Button, cn } from '@sim/emcn'
+import { Pencil, Plus, Sparkles } from '@sim/emcn/icons'
+import { useId } from 'react'
 import { AgentStatusBadge } from '@/components/parlant/agent-status-badge'
-import { useAgentSubscriptions } from '@/components/parlant/use-agent-subscriptions'
+import {
+  useAgentSubscriptions,
+  useParlantWorkspace,
+} from '@/components/parlant/use-agent-subscriptions'
 import { useParlantAgents } from '@/stores/parlant/selectors'
 import { useParlantStore } from '@/stores/parlant/store'
 
@@ -14,6 +19,8 @@ export interface AgentPickerProps {
 
 /** The workspace's agents with live status badges; choosing one selects it for the chat. */
 export function AgentPicker({ onConfigure, disabled }: AgentPickerProps) {
+  useParlantWorkspace()
+  const titleId = useId()
   const agents = useParlantAgents()
   const statuses = useParlantStore((state) => state.statuses)
   const selectedAgentId = useParlantStore((state) => state.selectedAgentId)
@@ -23,66 +30,74 @@ export function AgentPicker({ onConfigure, disabled }: AgentPickerProps) {
   useAgentSubscriptions(agents.map((agent) => agent.id))
 
   return (
-    <section className='parlant-picker' aria-labelledby='parlant-picker-title'>
-      <div className='parlant-picker__header'>
-        <h2 id='parlant-picker-title' className='parlant-heading'>
+    <section
+      className='flex flex-col gap-2 rounded-lg border border-[var(--border-1)] bg-[var(--surface-2)] p-3'
+      aria-labelledby={titleId}
+    >
+      <div className='flex items-center justify-between gap-2'>
+        <h2 id={titleId} className='font-medium text-[var(--text-primary)] text-small'>
           Agents
         </h2>
         {onConfigure ? (
-          <button
+          <Button
             type='button'
-            className='parlant-button parlant-button--ghost'
+            variant='ghost'
+            className='gap-1'
             onClick={() => onConfigure(null)}
             disabled={disabled}
           >
-            <Plus className='parlant-icon' aria-hidden />
+            <Plus className='size-[14px]' />
             <span>New agent</span>
-          </button>
+          </Button>
         ) : null}
       </div>
       {loadError ? (
-        <p className='parlant-error' role='alert'>
+        <p className='text-[var(--text-error)] text-xs' role='alert'>
           {loadError}
         </p>
       ) : null}
       {agents.length === 0 ? (
-        <p className='parlant-muted'>
+        <p className='text-[var(--text-muted)] text-small'>
           {loading ? 'Loading agents…' : 'No agents yet. Create one to get started.'}
         </p>
       ) : (
-        <ul className='parlant-picker__list'>
+        <ul className='flex flex-col gap-1'>
           {agents.map((agent) => {
             const selected = agent.id === selectedAgentId
             return (
               <li
                 key={agent.id}
-                className={
+                className={cn(
+                  'flex items-center gap-1 rounded-md border pr-1 transition-colors',
                   selected
-                    ? 'parlant-picker__item parlant-picker__item--selected'
-                    : 'parlant-picker__item'
-                }
+                    ? 'border-[var(--border-1)] bg-[var(--surface-5)]'
+                    : 'border-transparent hover-hover:bg-[var(--surface-hover)]'
+                )}
               >
                 <button
                   type='button'
-                  className='parlant-picker__select'
+                  className='flex min-w-0 flex-1 items-center gap-2 px-2 py-1.5 text-left disabled:cursor-not-allowed disabled:opacity-70'
                   aria-pressed={selected}
                   onClick={() => selectAgent(agent.id)}
                   disabled={disabled}
                 >
-                  <Bot className='parlant-icon parlant-picker__bot' aria-hidden />
-                  <span className='parlant-picker__name'>{agent.name}</span>
+                  <Sparkles className='size-[14px] shrink-0 text-[var(--text-icon)]' />
+                  <span className='min-w-0 flex-1 truncate text-[var(--text-primary)] text-small'>
+                    {agent.name}
+                  </span>
                   <AgentStatusBadge status={statuses[agent.id]?.status ?? agent.status} />
                 </button>
                 {onConfigure ? (
-                  <button
+                  <Button
                     type='button'
-                    className='parlant-icon-button'
+                    variant='quiet'
+                    size='icon'
                     onClick={() => onConfigure(agent.id)}
                     aria-label={`Configure ${agent.name}`}
                     disabled={disabled}
                   >
-                    <Pencil className='parlant-icon' aria-hidden />
-                  </button>
+                    <Pencil className='size-[14px]' />
+                  </Button>
                 ) : null}
               </li>
             )

@@ -1,18 +1,26 @@
 'use client'
 
-import { CircleAlert, CircleCheck, CirclePause, LoaderCircle } from 'lucide-react'
+import { Badge, cn } from '@sim/emcn'
+import { CircleAlert, CircleCheck, CirclePause, Loader } from '@sim/emcn/icons'
 import type { ComponentType } from 'react'
 import type { AgentStatus } from '@/lib/parlant/schemas'
 
+type BadgeVariant = 'gray' | 'blue' | 'green' | 'amber' | 'red'
+
+/** The loader glyph, spinning: starting and stopping are in progress. */
+function SpinningLoader({ className }: { className?: string }) {
+  return <Loader animate className={className} />
+}
+
 const STATUS_LOOK: Record<
   AgentStatus,
-  { label: string; Icon: ComponentType<{ className?: string; 'aria-hidden'?: boolean }> }
+  { label: string; variant: BadgeVariant; icon: ComponentType<{ className?: string }> }
 > = {
-  inactive: { label: 'Inactive', Icon: CirclePause },
-  starting: { label: 'Starting', Icon: LoaderCircle },
-  active: { label: 'Active', Icon: CircleCheck },
-  stopping: { label: 'Stopping', Icon: LoaderCircle },
-  error: { label: 'Error', Icon: CircleAlert },
+  inactive: { label: 'Inactive', variant: 'gray', icon: CirclePause },
+  starting: { label: 'Starting', variant: 'blue', icon: SpinningLoader },
+  active: { label: 'Active', variant: 'green', icon: CircleCheck },
+  stopping: { label: 'Stopping', variant: 'amber', icon: SpinningLoader },
+  error: { label: 'Error', variant: 'red', icon: CircleAlert },
 }
 
 /** The human label of a status. */
@@ -25,20 +33,19 @@ export interface AgentStatusBadgeProps {
   className?: string
 }
 
-/** A status pill: icon, colour and text, so the state never relies on colour alone. */
+/** A status badge: icon, colour and text, so the state never relies on colour alone. */
 export function AgentStatusBadge({ status, className }: AgentStatusBadgeProps) {
   const current = status ?? 'inactive'
-  const { label, Icon } = STATUS_LOOK[current]
-  const spinning = current === 'starting' || current === 'stopping'
+  const { label, variant, icon } = STATUS_LOOK[current]
   return (
-    <span
-      className={['parlant-badge', `parlant-badge--${current}`, className]
-        .filter(Boolean)
-        .join(' ')}
+    <Badge
+      variant={variant}
+      size='sm'
+      icon={icon}
+      className={cn('shrink-0 whitespace-nowrap', className)}
       data-status={current}
     >
-      <Icon className={spinning ? 'parlant-icon parlant-icon--spin' : 'parlant-icon'} aria-hidden />
-      <span>{label}</span>
-    </span>
+      {label}
+    </Badge>
   )
 }

@@ -1,9 +1,13 @@
 'use client'
 
-import { CircleAlert, Info, Send } from 'lucide-react'
+import { Button, cn, Label, Textarea } from '@sim/emcn'
+import { CircleAlert, CircleInfo, Send } from '@sim/emcn/icons'
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
 import { AgentStatusBadge } from '@/components/parlant/agent-status-badge'
-import { useAgentSubscriptions } from '@/components/parlant/use-agent-subscriptions'
+import {
+  useAgentSubscriptions,
+  useParlantWorkspace,
+} from '@/components/parlant/use-agent-subscriptions'
 import {
   useAgentStatus,
   useConversation,
@@ -36,33 +40,54 @@ function activityText(conversation: ConversationState | undefined, agentName: st
 
 function Entry({ entry, agentName }: { entry: TranscriptEntry; agentName: string }) {
   if (entry.kind === 'error' || entry.kind === 'notice') {
-    const Icon = entry.kind === 'error' ? CircleAlert : Info
+    const Icon = entry.kind === 'error' ? CircleAlert : CircleInfo
     return (
       <li
-        className={`parlant-chat__entry parlant-chat__entry--${entry.kind}`}
+        className={cn(
+          'flex items-start gap-1.5 self-center rounded-md px-2 py-1 text-xs',
+          entry.kind === 'error'
+            ? 'bg-[var(--badge-error-bg)] text-[var(--badge-error-text)]'
+            : 'bg-[var(--surface-4)] text-[var(--text-secondary)]'
+        )}
         data-kind={entry.kind}
       >
-        <Icon className='parlant-icon' aria-hidden />
+        <Icon className='mt-px size-[14px] shrink-0' />
         <span>{entry.text}</span>
       </li>
     )
   }
-  const who = entry.kind === 'customer' ? 'You' : agentName
+  const mine = entry.kind === 'customer'
   return (
     <li
-      className={`parlant-chat__entry parlant-chat__entry--${entry.kind}`}
+      className={cn(
+        'flex max-w-[80%] flex-col gap-0.5',
+        mine ? 'items-end self-end' : 'self-start'
+      )}
       data-kind={entry.kind}
       data-pending={entry.id.startsWith('local-') && !entry.failed ? 'true' : undefined}
       data-failed={entry.failed ? 'true' : undefined}
     >
-      <span className='parlant-chat__who'>
-        {entry.kind === 'preamble' ? `${agentName} · preamble` : who}
+      <span className='text-[var(--text-muted)] text-micro'>
+        {entry.kind === 'preamble' ? `${agentName} · preamble` : mine ? 'You' : agentName}
       </span>
-      <span className='parlant-chat__bubble'>
+      <span
+        className={cn(
+          'whitespace-pre-wrap break-words rounded-lg px-2.5 py-1.5 text-small',
+          mine
+            ? 'bg-[var(--text-primary)] text-[var(--text-inverse)]'
+            : entry.kind === 'preamble'
+              ? 'border border-[var(--border-1)] border-dashed text-[var(--text-secondary)] italic'
+              : 'bg-[var(--surface-5)] text-[var(--text-primary)]',
+          entry.failed && 'opacity-60'
+        )}
+        data-part='bubble'
+      >
         {entry.text}
-        {entry.streaming ? <span className='parlant-chat__caret' aria-hidden /> : null}
+        {entry.streaming ? (
+          <span className='ml-0.5 inline-block h-3 w-1 animate-pulse bg-current align-middle' />
+        ) : null}
       </span>
-      {entry.failed ? <span className='parlant-chat__failed'>Not sent</span> : null}
+      {entry.failed ? <span className='text-[var(--text-error)] text-micro'>Not sent</span> : null}
     </li>
   )
 }
@@ -90,6 +115,7 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
   const logRef = useRef<HTMLOListElement>(null)
   const inputRef = useRef<HTMLTextAreaElement>(null)
   const uid = useId()
+  useParlantWorkspace()
   useAgentSubscriptions([agentId])
 
   const agentName = agent?.name ?? 'Agent'
@@ -127,16 +153,24 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
   }
 
   return (
-    <section className='parlant-chat' aria-labelledby={`${uid}-title`}>
-      <header className='parlant-chat__header'>
-        <h2 id={`${uid}-title`} className='parlant-heading'>
+    <section
+      className='flex min-h-0 flex-1 flex-col rounded-lg border border-[var(--border-1)] bg-[var(--surface-2)]'
+      aria-labelledby={`${uid}-title`}
+    >
+      <header className='flex items-center justify-between gap-2 border-[var(--border)] border-b px-3 py-2'>
+        <h2 id={`${uid}-title`} className='font-medium text-[var(--text-primary)] text-small'>
           {`Chat with ${agentName}`}
         </h2>
         <AgentStatusBadge status={status?.status ?? agent?.status} />
       </header>
-      <ol ref={logRef} className='parlant-chat__log' aria-label='Transcript' aria-live='polite'>
+      <ol
+        ref={logRef}
+        className='flex min-h-[200px] flex-1 flex-col gap-2 overflow-y-auto px-3 py-3'
+        aria-label='Transcript'
+        aria-live='polite'
+      >
         {entries.length === 0 ? (
-          <li className='parlant-chat__empty parlant-muted'>
+          <li className='self-center text-[var(--text-muted)] text-small'>
             No messages yet. Say hello to start the conversation.
           </li>
         ) : (
@@ -144,7 +178,7 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
         )}
       </ol>
       <div
-        className='parlant-chat__activity'
+        className='flex min-h-[22px] items-center gap-1.5 px-3 text-[var(--text-muted)] text-xs'
         role='status'
         aria-live='polite'
         data-activity={conversation?.activity ?? 'idle'}
@@ -152,10 +186,10 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
       >
         {activity ? (
           <>
-            <span className='parlant-dots' aria-hidden>
-              <span />
-              <span />
-              <span />
+            <span className='flex gap-0.5' aria-hidden>
+              <span className='size-1 animate-bounce rounded-full bg-current' />
+              <span className='size-1 animate-bounce rounded-full bg-current [animation-delay:150ms]' />
+              <span className='size-1 animate-bounce rounded-full bg-current [animation-delay:300ms]' />
             </span>
             <span>{activity}</span>
           </>
@@ -163,18 +197,21 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
       </div>
       {conversation?.sendError ? (
         // Shown in the transcript already; this copy is for screen readers.
-        <p className='parlant-sr-only' role='alert'>
+        <p className='sr-only' role='alert'>
           {conversation.sendError.message}
         </p>
       ) : null}
-      <form className='parlant-chat__form' onSubmit={onSubmit}>
-        <label htmlFor={`${uid}-message`} className='parlant-sr-only'>
+      <form
+        className='flex items-end gap-2 border-[var(--border)] border-t px-3 py-2'
+        onSubmit={onSubmit}
+      >
+        <Label htmlFor={`${uid}-message`} className='sr-only'>
           {`Message to ${agentName}`}
-        </label>
-        <textarea
+        </Label>
+        <Textarea
           ref={inputRef}
           id={`${uid}-message`}
-          className='parlant-input parlant-chat__input'
+          className='min-h-[52px] flex-1'
           rows={2}
           placeholder={`Message ${agentName}…`}
           value={draft}
@@ -182,15 +219,16 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
           onKeyDown={onKeyDown}
           disabled={disabled}
         />
-        <button
+        <Button
           type='submit'
-          className='parlant-button parlant-button--primary'
+          variant='primary'
+          className='gap-1.5'
           disabled={disabled || running || draft.trim() === ''}
           title={running ? 'Wait for the reply before sending again' : undefined}
         >
-          <Send className='parlant-icon' aria-hidden />
+          <Send className='size-[14px]' />
           <span>Send</span>
-        </button>
+        </Button>
       </form>
     </section>
   )

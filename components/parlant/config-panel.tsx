@@ -1,7 +1,20 @@
 'use client'
 
-import * as Dialog from '@radix-ui/react-dialog'
-import { Plus, Trash2, X } from 'lucide-react'
+import {
+  Button,
+  Input,
+  Label,
+  Modal,
+  ModalBody,
+  ModalClose,
+  ModalContent,
+  ModalDescription,
+  ModalFooter,
+  ModalHeader,
+  Textarea,
+} from '@sim/emcn'
+import { Plus, Trash } from '@sim/emcn/icons'
+import { getErrorMessage } from '@sim/utils/errors'
 import { type FormEvent, useId, useRef, useState } from 'react'
 import {
   type AgentView,
@@ -109,16 +122,22 @@ export interface ConfigPanelProps {
  */
 export function ConfigPanel({ open, onOpenChange, agentId, onSaved }: ConfigPanelProps) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className='parlant-dialog__overlay' />
-        {open ? (
-          <ConfigForm agentId={agentId ?? null} onOpenChange={onOpenChange} onSaved={onSaved} />
-        ) : null}
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Modal open={open} onOpenChange={onOpenChange}>
+      {/* Mounted per opening, so every opening starts from the agent as saved. */}
+      {open ? (
+        <ConfigForm agentId={agentId ?? null} onOpenChange={onOpenChange} onSaved={onSaved} />
+      ) : null}
+    </Modal>
   )
 }
+
+/** A native select drawn like Sim's inputs (same border, surface, text and focus treatment). */
+const SELECT_CLASS =
+  'flex h-[30px] w-full rounded-sm border border-[var(--border-1)] bg-[var(--surface-5)] px-2 font-sans text-[var(--text-primary)] text-sm outline-none transition-colors disabled:cursor-not-allowed disabled:opacity-50'
+
+const FIELD_CLASS = 'flex min-w-0 flex-col gap-1.5'
+const LABEL_CLASS = 'text-[var(--text-secondary)] text-xs'
+const INVALID_CLASS = 'aria-[invalid=true]:border-[var(--text-error)]'
 
 function ConfigForm({
   agentId,
@@ -202,7 +221,7 @@ function ConfigForm({
       setFormError(
         isParlantApiError(error)
           ? error.message
-          : `Could not save: ${error instanceof Error ? error.message : String(error)}`
+          : `Could not save: ${getErrorMessage(error, 'unknown error')}`
       )
     }
   }
@@ -214,7 +233,7 @@ function ConfigForm({
 
   const fieldError = (field: string) =>
     errors[field] ? (
-      <p id={`${fieldId(field)}-error`} className='parlant-field__error'>
+      <p id={`${fieldId(field)}-error`} className='text-[var(--text-error)] text-xs'>
         {errors[field]}
       </p>
     ) : null
@@ -224,8 +243,8 @@ function ConfigForm({
   )
 
   return (
-    <Dialog.Content
-      className='parlant-dialog'
+    <ModalContent
+      size='lg'
       aria-describedby={`${uid}-intro`}
       onOpenAutoFocus={(event) => {
         event.preventDefault()
@@ -238,28 +257,23 @@ function ConfigForm({
         }
       }}
     >
-      <form ref={formRef} className='parlant-form' onSubmit={onSubmit} noValidate>
-        <header className='parlant-dialog__header'>
-          <Dialog.Title className='parlant-dialog__title'>
-            {editing ? `Configure ${agent?.name ?? 'agent'}` : 'New Parlant agent'}
-          </Dialog.Title>
-          <Dialog.Close asChild>
-            <button type='button' className='parlant-icon-button' aria-label='Close'>
-              <X className='parlant-icon' aria-hidden />
-            </button>
-          </Dialog.Close>
-        </header>
-        <Dialog.Description id={`${uid}-intro`} className='parlant-muted'>
-          Guidelines tell the agent what to do: when the condition holds, it takes the action.
-        </Dialog.Description>
+      <form ref={formRef} className='flex min-h-0 flex-1 flex-col' onSubmit={onSubmit} noValidate>
+        <ModalHeader>
+          {editing ? `Configure ${agent?.name ?? 'agent'}` : 'New Parlant agent'}
+        </ModalHeader>
+        <ModalBody className='flex flex-col gap-4'>
+          <ModalDescription id={`${uid}-intro`} className='text-[var(--text-muted)] text-small'>
+            Guidelines tell the agent what to do: when the condition holds, it takes the action.
+          </ModalDescription>
 
-        <div className='parlant-dialog__body'>
-          <div className='parlant-field'>
-            <label htmlFor={fieldId('name')}>Name</label>
-            <input
+          <div className={FIELD_CLASS}>
+            <Label htmlFor={fieldId('name')} className={LABEL_CLASS}>
+              Name
+            </Label>
+            <Input
               ref={nameRef}
               id={fieldId('name')}
-              className='parlant-input'
+              className={INVALID_CLASS}
               value={draft.name}
               onChange={(e) => patch({ name: e.target.value })}
               aria-invalid={errors.name ? true : undefined}
@@ -269,11 +283,13 @@ function ConfigForm({
             {fieldError('name')}
           </div>
 
-          <div className='parlant-field'>
-            <label htmlFor={fieldId('description')}>Description</label>
-            <textarea
+          <div className={FIELD_CLASS}>
+            <Label htmlFor={fieldId('description')} className={LABEL_CLASS}>
+              Description
+            </Label>
+            <Textarea
               id={fieldId('description')}
-              className='parlant-input parlant-input--area'
+              className={INVALID_CLASS}
               rows={2}
               value={draft.description}
               onChange={(e) => patch({ description: e.target.value })}
@@ -283,12 +299,14 @@ function ConfigForm({
             {fieldError('description')}
           </div>
 
-          <div className='parlant-field-row'>
-            <div className='parlant-field'>
-              <label htmlFor={fieldId('compositionMode')}>Composition mode</label>
+          <div className='grid grid-cols-2 gap-3'>
+            <div className={FIELD_CLASS}>
+              <Label htmlFor={fieldId('compositionMode')} className={LABEL_CLASS}>
+                Composition mode
+              </Label>
               <select
                 id={fieldId('compositionMode')}
-                className='parlant-input'
+                className={`${SELECT_CLASS} ${INVALID_CLASS}`}
                 value={draft.compositionMode}
                 onChange={(e) => patch({ compositionMode: e.target.value as CompositionMode })}
                 aria-invalid={errors.compositionMode ? true : undefined}
@@ -302,42 +320,46 @@ function ConfigForm({
               </select>
               {fieldError('compositionMode')}
             </div>
-            <div className='parlant-field'>
-              <label htmlFor={fieldId('maxEngineIterations')}>Max engine iterations</label>
-              <input
+            <div className={FIELD_CLASS}>
+              <Label htmlFor={fieldId('maxEngineIterations')} className={LABEL_CLASS}>
+                Max engine iterations
+              </Label>
+              <Input
                 id={fieldId('maxEngineIterations')}
-                className='parlant-input'
+                className={INVALID_CLASS}
                 inputMode='numeric'
                 value={draft.maxEngineIterations}
                 onChange={(e) => patch({ maxEngineIterations: e.target.value })}
                 aria-invalid={errors.maxEngineIterations ? true : undefined}
                 aria-describedby={described('maxEngineIterations', `${fieldId('iterations')}-hint`)}
               />
-              <p id={`${fieldId('iterations')}-hint`} className='parlant-field__hint'>
+              <p id={`${fieldId('iterations')}-hint`} className='text-[var(--text-muted)] text-xs'>
                 1 to 10
               </p>
               {fieldError('maxEngineIterations')}
             </div>
           </div>
 
-          <fieldset className='parlant-guidelines'>
-            <legend>Guidelines</legend>
+          <fieldset className='flex flex-col gap-2 rounded-lg border border-[var(--border-1)] p-3'>
+            <legend className='px-1 text-[var(--text-secondary)] text-xs'>Guidelines</legend>
             {fieldError('guidelines')}
             {draft.guidelines.length === 0 ? (
-              <p className='parlant-muted'>No guidelines yet.</p>
+              <p className='text-[var(--text-muted)] text-small'>No guidelines yet.</p>
             ) : null}
-            <ol className='parlant-guidelines__list'>
+            <ol className='flex flex-col gap-3'>
               {draft.guidelines.map((g, index) => {
                 const condition = `guidelines.${index}.condition`
                 const action = `guidelines.${index}.action`
                 return (
-                  <li key={g.key} className='parlant-guideline'>
-                    <div className='parlant-guideline__fields'>
-                      <div className='parlant-field'>
-                        <label htmlFor={fieldId(condition)}>{`Condition ${index + 1}`}</label>
-                        <input
+                  <li key={g.key} className='flex items-start gap-2'>
+                    <div className='flex min-w-0 flex-1 flex-col gap-2'>
+                      <div className={FIELD_CLASS}>
+                        <Label htmlFor={fieldId(condition)} className={LABEL_CLASS}>
+                          {`Condition ${index + 1}`}
+                        </Label>
+                        <Input
                           id={fieldId(condition)}
-                          className='parlant-input'
+                          className={INVALID_CLASS}
                           placeholder='the customer asks about "refunds"'
                           value={g.condition}
                           onChange={(e) =>
@@ -348,11 +370,13 @@ function ConfigForm({
                         />
                         {fieldError(condition)}
                       </div>
-                      <div className='parlant-field'>
-                        <label htmlFor={fieldId(action)}>{`Action ${index + 1}`}</label>
-                        <textarea
+                      <div className={FIELD_CLASS}>
+                        <Label htmlFor={fieldId(action)} className={LABEL_CLASS}>
+                          {`Action ${index + 1}`}
+                        </Label>
+                        <Textarea
                           id={fieldId(action)}
-                          className='parlant-input parlant-input--area'
+                          className={INVALID_CLASS}
                           rows={2}
                           placeholder='Explain that refunds take 5 business days.'
                           value={g.action}
@@ -363,9 +387,11 @@ function ConfigForm({
                         {fieldError(action)}
                       </div>
                     </div>
-                    <button
+                    <Button
                       type='button'
-                      className='parlant-icon-button'
+                      variant='quiet'
+                      size='icon'
+                      className='mt-5'
                       aria-label={`Remove guideline ${index + 1}`}
                       onClick={() => {
                         setDraft((current) => ({
@@ -376,15 +402,16 @@ function ConfigForm({
                         setErrors({})
                       }}
                     >
-                      <Trash2 className='parlant-icon' aria-hidden />
-                    </button>
+                      <Trash className='size-[14px]' />
+                    </Button>
                   </li>
                 )
               })}
             </ol>
-            <button
+            <Button
               type='button'
-              className='parlant-button parlant-button--ghost'
+              variant='ghost'
+              className='gap-1 self-start'
               onClick={() => {
                 const key = nextKey()
                 setDraft((current) => ({
@@ -400,35 +427,33 @@ function ConfigForm({
                 )
               }}
             >
-              <Plus className='parlant-icon' aria-hidden />
+              <Plus className='size-[14px]' />
               <span>Add guideline</span>
-            </button>
+            </Button>
           </fieldset>
-        </div>
 
-        <div className='parlant-form__status' role='alert' aria-live='assertive'>
-          {formError ? <p className='parlant-error'>{formError}</p> : null}
-          {unmatched.map(([field, message]) => (
-            <p key={field} className='parlant-error'>{`${field}: ${message}`}</p>
-          ))}
-        </div>
+          <div className='flex flex-col gap-1 empty:hidden' role='alert' aria-live='assertive'>
+            {formError ? <p className='text-[var(--text-error)] text-small'>{formError}</p> : null}
+            {unmatched.map(([field, message]) => (
+              <p
+                key={field}
+                className='text-[var(--text-error)] text-small'
+              >{`${field}: ${message}`}</p>
+            ))}
+          </div>
+        </ModalBody>
 
-        <footer className='parlant-dialog__footer'>
-          <Dialog.Close asChild>
-            <button type='button' className='parlant-button parlant-button--secondary'>
+        <ModalFooter>
+          <ModalClose asChild>
+            <Button type='button' variant='default'>
               Cancel
-            </button>
-          </Dialog.Close>
-          <button
-            type='submit'
-            className='parlant-button parlant-button--primary'
-            disabled={saving}
-            aria-busy={saving}
-          >
+            </Button>
+          </ModalClose>
+          <Button type='submit' variant='primary' disabled={saving} aria-busy={saving}>
             {saving ? 'Saving…' : editing ? 'Save changes' : 'Create agent'}
-          </button>
-        </footer>
+          </Button>
+        </ModalFooter>
       </form>
-    </Dialog.Content>
+    </ModalContent>
   )
 }

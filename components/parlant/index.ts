@@ -13,6 +13,7 @@ export {
 export { ConfigPanel, type ConfigPanelProps } from '@/components/parlant/config-panel'
 export {
   type ModalSubBlockProps,
+  PARLANT_AGENT_SUB_BLOCK_ID,
   PARLANT_CONFIG_MODAL_ID,
   PARLANT_MODAL_REGISTRY,
   ParlantConfigModal,
@@ -21,4 +22,7 @@ export {
   StartStopControls,
   type StartStopControlsProps,
 } from '@/components/parlant/start-stop-controls'
-export { useAgentSubscriptions } from '@/components/parlant/use-agent-subscriptions'
+export {
+  useAgentSubscriptions,
+  useParlantWorkspace,
+} from '@/components/parlant/use-agent-subscriptions'

@@ -1,6 +1,7 @@
 'use client'
 
-import { LoaderCircle, Play, Square } from 'lucide-react'
+import { Button } from '@sim/emcn'
+import { Loader, Play, Square } from '@sim/emcn/icons'
 import { statusLabel } from '@/components/parlant/agent-status-badge'
 import {
   useAgentStatus,
@@ -26,8 +27,9 @@ export function StartStopControls({ agentId, disabled }: StartStopControlsProps)
 
   const current = status?.status ?? 'inactive'
   const running = current === 'active' || current === 'stopping'
-  const busy =
-    pending === 'start' || pending === 'stop' || current === 'starting' || current === 'stopping'
+  const stopping = current === 'stopping' || pending === 'stop'
+  const starting = current === 'starting' || pending === 'start'
+  const busy = starting || stopping
   const name = agent?.name ?? 'agent'
   const reason =
     failure && (failure.operation === 'start' || failure.operation === 'stop')
@@ -37,49 +39,41 @@ export function StartStopControls({ agentId, disabled }: StartStopControlsProps)
         : null
 
   return (
-    <div className='parlant-controls'>
+    <div className='flex flex-wrap items-center gap-2'>
       {running ? (
-        <button
+        <Button
           type='button'
-          className='parlant-button parlant-button--secondary'
+          variant='default'
+          className='gap-1.5'
           onClick={() => void stopAgent(agentId)}
           disabled={disabled || busy}
           aria-label={`Stop ${name}`}
         >
-          {current === 'stopping' || pending === 'stop' ? (
-            <LoaderCircle className='parlant-icon parlant-icon--spin' aria-hidden />
+          {stopping ? (
+            <Loader animate className='size-[14px]' />
           ) : (
-            <Square className='parlant-icon' aria-hidden />
+            <Square className='size-[14px]' />
           )}
-          <span>{current === 'stopping' || pending === 'stop' ? 'Stopping…' : 'Stop'}</span>
-        </button>
+          <span>{stopping ? 'Stopping…' : 'Stop'}</span>
+        </Button>
       ) : (
-        <button
+        <Button
           type='button'
-          className='parlant-button parlant-button--primary'
+          variant='primary'
+          className='gap-1.5'
           onClick={() => void startAgent(agentId)}
           disabled={disabled || busy}
           aria-label={`${current === 'error' ? 'Retry starting' : 'Start'} ${name}`}
         >
-          {current === 'starting' || pending === 'start' ? (
-            <LoaderCircle className='parlant-icon parlant-icon--spin' aria-hidden />
-          ) : (
-            <Play className='parlant-icon' aria-hidden />
-          )}
-          <span>
-            {current === 'starting' || pending === 'start'
-              ? 'Starting…'
-              : current === 'error'
-                ? 'Retry start'
-                : 'Start'}
-          </span>
-        </button>
+          {starting ? <Loader animate className='size-[14px]' /> : <Play className='size-[14px]' />}
+          <span>{starting ? 'Starting…' : current === 'error' ? 'Retry start' : 'Start'}</span>
+        </Button>
       )}
-      <span className='parlant-sr-only' role='status' aria-live='polite'>
+      <span className='sr-only' role='status' aria-live='polite'>
         {`${name}: ${statusLabel(current)}`}
       </span>
       {reason ? (
-        <p className='parlant-controls__error' role='alert'>
+        <p className='basis-full text-[var(--text-error)] text-xs' role='alert'>
           {reason}
         </p>
       ) : null}

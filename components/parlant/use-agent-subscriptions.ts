@@ -1,5 +1,6 @@
 'use client'
 
+import { useParams } from 'next/navigation'
 import { useEffect } from 'react'
 import { useParlantStore } from '@/stores/parlant/store'
 
@@ -19,4 +20,19 @@ export function useAgentSubscriptions(agentIds: readonly string[]) {
       for (const leave of leaves) leave()
     }
   }, [key, workspaceId, subscribeAgent])
+}
+
+/**
+ * Scopes the Parlant store to the workspace of the page (Sim's `[workspaceId]` route segment)
+ * and lists its agents once; every Parlant surface calls it, so none depends on another having
+ * been mounted first. Returns the workspace id (empty outside a workspace).
+ */
+export function useParlantWorkspace(): string {
+  const params = useParams<{ workspaceId?: string }>()
+  const workspaceId = typeof params?.workspaceId === 'string' ? params.workspaceId : ''
+  const ensureWorkspace = useParlantStore((state) => state.ensureWorkspace)
+  useEffect(() => {
+    ensureWorkspace(workspaceId)
+  }, [workspaceId, ensureWorkspace])
+  return workspaceId
 }

@@ -1,24 +1,34 @@
 'use client'
 
+import { Button, cn } from '@sim/emcn'
+import { MessageSquareText } from '@sim/emcn/icons'
 /**
  * The demo page: a canvas with the Parlant Agent block (its config sub-block opens the panel), the
  * dev workspace's agents, and a live chat with the selected agent — built only from the plugin's
- * components and store, against the host's API and socket.
+ * components and store, against the host's API and socket. The host plays Sim's part: it puts the
+ * page on the dev workspace's route and opens a workflow, so the components read the workspace
+ * and the block's sub-block values exactly as they do inside Sim.
  */
-import { MessageSquare } from 'lucide-react'
 import { StrictMode, useEffect, useState } from 'react'
 import { createRoot } from 'react-dom/client'
+import { useSubBlockValue } from '@/app/workspace/[workspaceId]/w/[workflowId]/components/panel/components/editor/components/sub-block/hooks/use-sub-block-value'
 import { ParlantIcon } from '@/components/icons'
 import { AgentPicker } from '@/components/parlant/agent-picker'
 import { ChatView } from '@/components/parlant/chat-view'
 import { ConfigPanel } from '@/components/parlant/config-panel'
-import { ParlantConfigModal } from '@/components/parlant/parlant-config-modal'
+import {
+  PARLANT_AGENT_SUB_BLOCK_ID,
+  ParlantConfigModal,
+} from '@/components/parlant/parlant-config-modal'
 import { StartStopControls } from '@/components/parlant/start-stop-controls'
+import { setRouteParams } from '@/sim/next/route'
 import { createHttpParlantApi } from '@/stores/parlant/api'
 import { useParlantAgent } from '@/stores/parlant/selectors'
 import { configureParlantStore, useParlantStore } from '@/stores/parlant/store'
+import { useWorkflowRegistry } from '@/stores/workflows/registry/store'
 
 const BLOCK_ID = 'demo-parlant-block'
+const WORKFLOW_ID = 'demo-workflow'
 
 const CONNECTION_TEXT = {
   idle: 'Live updates idle',
@@ -27,37 +37,63 @@ const CONNECTION_TEXT = {
   disconnected: 'Reconnecting…',
 } as const
 
+const CONNECTION_DOT = {
+  idle: 'bg-[var(--text-muted)]',
+  connecting: 'bg-[var(--badge-amber-text)]',
+  connected: 'bg-[var(--text-success)]',
+  disconnected: 'bg-[var(--badge-amber-text)]',
+} as const
+
+const CARD = 'rounded-lg border border-[var(--border-1)] bg-[var(--surface-2)]'
+
 function ConnectionState() {
   const connection = useParlantStore((state) => state.connection)
   return (
-    <span className={`demo-connection demo-connection--${connection}`} role='status'>
-      <span className='demo-connection__dot' aria-hidden />
+    <span
+      className='inline-flex items-center gap-1.5 rounded-[40px] border border-[var(--border)] bg-[var(--surface-4)] px-2.5 py-0.5 text-[var(--text-secondary)] text-caption'
+      role='status'
+    >
+      <span className={cn('size-1.5 rounded-full', CONNECTION_DOT[connection])} aria-hidden />
       {CONNECTION_TEXT[connection]}
     </span>
   )
 }
 
 function BlockCard() {
-  const boundId = useParlantStore((state) => state.blockAgents[BLOCK_ID] ?? null)
-  const agent = useParlantAgent(boundId)
+  const [agentId] = useSubBlockValue<string>(BLOCK_ID, PARLANT_AGENT_SUB_BLOCK_ID)
+  const agent = useParlantAgent(agentId || null)
   return (
-    <article className='demo-block' aria-labelledby='demo-block-title'>
-      <header className='demo-block__header'>
-        <span className='demo-block__icon' aria-hidden>
-          <ParlantIcon width={18} height={18} />
+    <article
+      className={cn(CARD, 'relative w-[300px] shadow-sm')}
+      aria-labelledby='demo-block-title'
+    >
+      <header className='flex items-center gap-2.5 border-[var(--border)] border-b px-3 py-2.5'>
+        <span
+          className='flex size-7 items-center justify-center rounded-md bg-[var(--brand-agent)] text-white'
+          aria-hidden
+        >
+          <ParlantIcon width={16} height={16} />
         </span>
-        <div>
-          <h3 id='demo-block-title' className='demo-block__title'>
+        <div className='min-w-0'>
+          <h3 id='demo-block-title' className='font-medium text-[var(--text-primary)] text-small'>
             Parlant Agent
           </h3>
-          <p className='demo-block__subtitle'>
+          <p className='truncate text-[var(--text-muted)] text-xs'>
             {agent ? `Chat with ${agent.name}` : 'Run a guideline-driven agent'}
           </p>
         </div>
       </header>
-      <ParlantConfigModal blockId={BLOCK_ID} />
-      <span className='demo-block__handle demo-block__handle--in' aria-hidden />
-      <span className='demo-block__handle demo-block__handle--out' aria-hidden />
+      <div className='p-3'>
+        <ParlantConfigModal blockId={BLOCK_ID} />
+      </div>
+      <span
+        className='-left-[5px] absolute top-[22px] size-2.5 rounded-full border border-[var(--border-1)] bg-[var(--surface-2)]'
+        aria-hidden
+      />
+      <span
+        className='-right-[5px] absolute top-[22px] size-2.5 rounded-full border border-[var(--border-1)] bg-[var(--surface-2)]'
+        aria-hidden
+      />
     </article>
   )
 }
@@ -67,9 +103,9 @@ function AgentSummary({ agentId }: { agentId: string }) {
   if (!agent) return null
   const guidelines = agent.guidelines.length
   return (
-    <div className='demo-summary'>
-      <span className='demo-summary__name'>{agent.name}</span>
-      <span className='parlant-muted'>
+    <div className='flex min-w-0 flex-col'>
+      <span className='font-medium text-[var(--text-primary)] text-small'>{agent.name}</span>
+      <span className='text-[var(--text-muted)] text-xs'>
         {`${agent.compositionMode} · ${guidelines} guideline${guidelines === 1 ? '' : 's'} · up to ${agent.maxEngineIterations} iterations`}
       </span>
     </div>
@@ -80,14 +116,19 @@ function ChatPane() {
   const selectedAgentId = useParlantStore((state) => state.selectedAgentId)
   if (!selectedAgentId)
     return (
-      <section className='parlant-chat parlant-chat--empty' aria-label='Chat'>
-        <MessageSquare className='parlant-icon demo-empty__icon' aria-hidden />
-        <p className='parlant-muted'>Create or pick an agent to chat with it.</p>
+      <section
+        className={cn(CARD, 'flex flex-col items-center justify-center gap-2 p-6')}
+        aria-label='Chat'
+      >
+        <MessageSquareText className='size-6 text-[var(--text-muted)]' />
+        <p className='text-[var(--text-muted)] text-small'>
+          Create or pick an agent to chat with it.
+        </p>
       </section>
     )
   return (
-    <div className='demo-chat'>
-      <div className='demo-chat__toolbar'>
+    <div className='flex min-h-0 flex-col gap-2' data-testid='demo-chat'>
+      <div className={cn(CARD, 'flex items-center justify-between gap-3 px-3 py-2')}>
         <AgentSummary agentId={selectedAgentId} />
         <StartStopControls agentId={selectedAgentId} />
       </div>
@@ -98,7 +139,7 @@ function ChatPane() {
 
 function DemoApp() {
   const selectedAgentId = useParlantStore((state) => state.selectedAgentId)
-  const bindBlock = useParlantStore((state) => state.bindBlock)
+  const [, setBlockAgent] = useSubBlockValue<string>(BLOCK_ID, PARLANT_AGENT_SUB_BLOCK_ID)
   const [panel, setPanel] = useState<{ open: boolean; agentId: string | null }>({
     open: false,
     agentId: null,
@@ -106,47 +147,69 @@ function DemoApp() {
 
   // The canvas block follows the agent chosen in the list, as if the user picked it on the block.
   useEffect(() => {
-    if (selectedAgentId) bindBlock(BLOCK_ID, selectedAgentId)
-  }, [selectedAgentId, bindBlock])
+    if (selectedAgentId) setBlockAgent(selectedAgentId)
+  }, [selectedAgentId, setBlockAgent])
 
   return (
-    <div className='demo'>
-      <header className='demo__header'>
-        <div className='demo__brand'>
-          <span className='demo__logo' aria-hidden>
-            <ParlantIcon width={20} height={20} />
+    <div className='flex min-h-screen flex-col bg-[var(--bg)] text-[var(--text-primary)]'>
+      <header className='flex items-center justify-between gap-3 border-[var(--border)] border-b bg-[var(--surface-1)] px-5 py-3'>
+        <div className='flex items-center gap-2.5'>
+          <span
+            className='flex size-8 items-center justify-center rounded-lg bg-[var(--surface-inverted)] text-white'
+            aria-hidden
+          >
+            <ParlantIcon width={18} height={18} />
           </span>
           <div>
-            <h1 className='demo__title'>Sim ⇄ Parlant bridge</h1>
-            <p className='demo__subtitle'>Dev workspace · standalone host</p>
+            <h1 className='font-medium text-[var(--text-primary)] text-base'>
+              Sim ⇄ Parlant bridge
+            </h1>
+            <p className='text-[var(--text-muted)] text-xs'>Dev workspace · standalone host</p>
           </div>
         </div>
         <ConnectionState />
       </header>
-      <main className='demo__main'>
-        <section className='demo-canvas' aria-label='Workflow canvas'>
-          <div className='demo-canvas__start' aria-hidden>
+      <main className='grid flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,1.1fr)_300px_minmax(0,1.3fr)]'>
+        <section
+          className='flex min-h-[360px] items-start gap-0 rounded-lg border border-[var(--border)] bg-[radial-gradient(var(--surface-7)_1px,transparent_1px)] bg-[length:16px_16px] p-6'
+          aria-label='Workflow canvas'
+        >
+          <div
+            className={cn(
+              CARD,
+              'mt-3 px-3 py-2 font-medium text-[var(--text-secondary)] text-small shadow-sm'
+            )}
+            aria-hidden
+          >
             Start
           </div>
-          <span className='demo-canvas__edge' aria-hidden />
+          <span className='mt-[30px] h-px w-10 shrink-0 bg-[var(--text-muted)]' aria-hidden />
           <BlockCard />
         </section>
-        <aside className='demo__side'>
+        <aside className='flex flex-col gap-4'>
           <AgentPicker onConfigure={(agentId) => setPanel({ open: true, agentId })} />
-          <section className='demo-steps' aria-labelledby='demo-steps-title'>
-            <h2 id='demo-steps-title' className='parlant-heading'>
+          <section className={cn(CARD, 'p-3')} aria-labelledby='demo-steps-title'>
+            <h2
+              id='demo-steps-title'
+              className='mb-2 font-medium text-[var(--text-primary)] text-small'
+            >
               Try it
             </h2>
-            <ol>
+            <ol className='list-decimal space-y-1.5 pl-4 text-[var(--text-secondary)] text-small'>
               <li>
-                <button
+                <Button
                   type='button'
-                  className='demo-link'
+                  variant='ghost'
+                  className='p-0 text-[length:13px] text-[var(--brand-secondary)] underline underline-offset-2'
                   onClick={() => setPanel({ open: true, agentId: null })}
                 >
                   Create an agent
-                </button>{' '}
-                with a guideline, e.g. condition <code>the customer asks about "refund"</code>.
+                </Button>{' '}
+                with a guideline, e.g. condition{' '}
+                <code className='rounded-xs bg-[var(--surface-5)] px-1 font-mono text-xs'>
+                  the customer asks about "refund"
+                </code>
+                .
               </li>
               <li>Start it and wait for the Active badge.</li>
               <li>Ask “Can I get a refund?” and watch the agent reply.</li>
@@ -170,9 +233,9 @@ if (root) {
     api: createHttpParlantApi(),
     realtime: { namespace: root.dataset.socketNamespace || '/parlant' },
   })
-  const store = useParlantStore.getState()
-  store.setWorkspace(root.dataset.workspaceId ?? '')
-  void store.loadAgents()
+  // What Sim's router and workflow registry provide: the workspace route and an open workflow.
+  setRouteParams({ workspaceId: root.dataset.workspaceId ?? '', workflowId: WORKFLOW_ID })
+  void useWorkflowRegistry.getState().setActiveWorkflow(WORKFLOW_ID)
   createRoot(root).render(
     <StrictMode>
       <DemoApp />

@@ -1,15 +1,15 @@
 /**
- * Builds the demo page's browser bundle with esbuild, once per process, in memory. The `@/`
- * alias resolves through tsconfig `paths` (esbuild reads them), so the components are bundled
- * from the same sources Sim imports.
+ * Builds the demo page's browser bundle with esbuild and its stylesheet with Tailwind, once per
+ * process, in memory. The `@/` alias and Sim's specifiers (`@sim/emcn`, `next/navigation`, the
+ * sub-block hooks and stores) resolve through tsconfig `paths` (esbuild reads them), so the
+ * components are bundled from the same sources Sim imports, over our shims of Sim's modules.
  */
-import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { buildDemoStyles } from '@/host/demo/tailwind'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const ENTRY = fileURLToPath(new URL('./app.tsx', import.meta.url))
-const STYLES = fileURLToPath(new URL('./styles.css', import.meta.url))
 
 /** The demo's static assets. */
 export interface DemoAssets {
@@ -36,7 +36,7 @@ async function buildAssets(): Promise<DemoAssets> {
       define: { 'process.env.NODE_ENV': '"production"' },
       logLevel: 'silent',
     }),
-    readFile(STYLES, 'utf8'),
+    buildDemoStyles(),
   ])
   const script = result.outputFiles[0]?.text
   if (!script) throw new Error('esbuild produced no output for the demo page')

@@ -3,6 +3,7 @@
  * the dev API key — only ever the seeded dev identity) and serves an HTML shell; the client bundle
  * and the stylesheet are served from memory under `/demo/`.
  */
+import { getErrorMessage } from '@sim/utils/errors'
 import type { Context, Hono } from 'hono'
 import { setCookie } from 'hono/cookie'
 import { SESSION_COOKIE } from '@/host/auth'
@@ -31,7 +32,7 @@ function page(options: DemoRouteOptions) {
 <script type="module" src="/demo/app.js"></script>
 </head>
 <body>
-<div id="root" data-workspace-id="${escapeAttribute(options.identity.workspaceId)}" data-socket-namespace="${escapeAttribute(options.socketNamespace)}"><p class="parlant-boot">Loading the demo…</p></div>
+<div id="root" data-workspace-id="${escapeAttribute(options.identity.workspaceId)}" data-socket-namespace="${escapeAttribute(options.socketNamespace)}"><p style="font: 13px system-ui, sans-serif; color: #76767e; padding: 24px">Loading the demo…</p></div>
 <noscript>The demo page needs JavaScript.</noscript>
 </body>
 </html>`
@@ -44,7 +45,7 @@ export function mountDemoRoutes(app: Hono, options: DemoRouteOptions) {
     // the page pay nothing, and the build overlaps the browser parsing the shell.
     demoAssets().catch((error: unknown) =>
       options.logger?.error('demo page bundle failed', {
-        error: error instanceof Error ? error.message : String(error),
+        error: getErrorMessage(error, 'unknown error'),
       })
     )
     setCookie(c, SESSION_COOKIE, options.identity.apiKey, {
@@ -60,10 +61,7 @@ export function mountDemoRoutes(app: Hono, options: DemoRouteOptions) {
       const assets = await demoAssets()
       return c.body(assets[kind], 200, { 'content-type': type, 'cache-control': 'no-cache' })
     } catch (error) {
-      return c.text(
-        `Demo bundle failed: ${error instanceof Error ? error.message : String(error)}`,
-        500
-      )
+      return c.text(`Demo bundle failed: ${getErrorMessage(error, 'unknown error')}`, 500)
     }
   }
   app.get('/demo/app.js', asset('script', 'text/javascript; charset=utf-8'))

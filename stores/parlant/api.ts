@@ -2,6 +2,7 @@
  * The bridge's HTTP API as the browser (or a test) calls it. The fetch function, base URL and extra
  * headers are injectable so tests can point it at a real host with a bearer key.
  */
+import { getErrorMessage } from '@sim/utils/errors'
 import type { FieldIssue } from '@/lib/parlant/errors'
 import type {
   AgentView,
@@ -32,8 +33,7 @@ export function isParlantApiError(error: unknown): error is ParlantApiError {
 /** A readable message and a code for any thrown value. */
 export function describeError(error: unknown): { code: string; message: string } {
   if (isParlantApiError(error)) return { code: error.code, message: error.message }
-  if (error instanceof Error) return { code: 'network_error', message: error.message }
-  return { code: 'network_error', message: String(error) }
+  return { code: 'network_error', message: getErrorMessage(error, 'Unknown error') }
 }
 
 /** What the store needs from the bridge. */
@@ -96,7 +96,7 @@ export function createHttpParlantApi(options: HttpParlantApiOptions = {}): Parla
       throw new ParlantApiError(
         0,
         'network_error',
-        `Could not reach the bridge: ${error instanceof Error ? error.message : String(error)}`
+        `Could not reach the bridge: ${getErrorMessage(error, 'network error')}`
       )
     }
     const text = await response.text()

@@ -56,11 +56,15 @@ export function disconnectParlantRealtime() {
   realtime = null
 }
 
-/** A random id; falls back where `crypto.randomUUID` is missing (plain-http LAN origins). */
+/**
+ * A random id. `crypto.randomUUID` exists only in secure contexts, so a plain-http LAN origin
+ * falls back to `crypto.getRandomValues`, which every browser has.
+ */
 export function randomId() {
   const cryptoApi = globalThis.crypto
-  if (cryptoApi && typeof cryptoApi.randomUUID === 'function') return cryptoApi.randomUUID()
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
+  if (typeof cryptoApi.randomUUID === 'function') return cryptoApi.randomUUID()
+  const bytes = cryptoApi.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
 const initialState: ParlantStateData = {
@@ -72,10 +76,10 @@ const initialState: ParlantStateData = {
   pending: {},
   errors: {},
   selectedAgentId: null,
-  blockAgents: {},
   subscriptions: {},
   connection: 'idle',
   loading: false,
+  loaded: false,
   loadError: null,
 }
 
@@ -98,8 +102,13 @@ function without<T>(record: Record<string, T>, key: string): Record<string, T> {
   return rest
 }
 
+/**
+ * The workspace every action is scoped to. The Parlant surfaces set it from the page's route
+ * before anything can be clicked, so an empty one means a surface was rendered outside a
+ * workspace.
+ */
 function requireWorkspace(workspaceId: string | null): string {
-  if (!workspaceId) throw new Error('No workspace selected: call setWorkspace(workspaceId) first')
+  if (!workspaceId) throw new Error('Open a workspace to manage its Parlant agents')
   return workspaceId
 }
 
@@ -198,6 +207,13 @@ export const useParlantStore = create<ParlantState>()(
           set({ ...initialState, workspaceId })
         },
 
+        ensureWorkspace(workspaceId) {
+          if (!workspaceId) return
+          get().setWorkspace(workspaceId)
+          const { loaded, loading } = get()
+          if (!loaded && !loading) void get().loadAgents()
+        },
+
         async loadAgents() {
           const workspaceId = requireWorkspace(get().workspaceId)
           set({ loading: true, loadError: null })
@@ -216,6 +232,7 @@ export const useParlantStore = create<ParlantState>()(
                 agentOrder: agents.map((agent) => agent.id),
                 statuses,
                 loading: false,
+                loaded: true,
                 selectedAgentId:
                   state.selectedAgentId && agents.some((a) => a.id === state.selectedAgentId)
                     ? state.selectedAgentId
@@ -330,14 +347,6 @@ export const useParlantStore = create<ParlantState>()(
 
         selectAgent(agentId) {
           set({ selectedAgentId: agentId })
-        },
-
-        bindBlock(blockId, agentId) {
-          set((state) => ({
-            blockAgents: agentId
-              ? { ...state.blockAgents, [blockId]: agentId }
-              : without(state.blockAgents, blockId),
-          }))
         },
 
         subscribeAgent(agentId) {

@@ -103,11 +103,11 @@ export interface ParlantStateData {
   /** Last failed operation per agent id (or `NEW_AGENT_KEY`). */
   errors: Record<string, { operation: PendingOperation; message: string; code: string } | null>
   selectedAgentId: string | null
-  /** Which agent each Parlant Agent block on the canvas is bound to. */
-  blockAgents: Record<string, string>
   subscriptions: Record<string, SubscriptionState>
   connection: 'idle' | 'connecting' | 'connected' | 'disconnected'
   loading: boolean
+  /** True once the workspace's agents were listed (whether or not any exist). */
+  loaded: boolean
   loadError: string | null
 }
 
@@ -117,7 +117,13 @@ export interface ChatOptions {
 }
 
 export interface ParlantActions {
+  /** Scopes the store to a workspace (a different one starts from empty). */
   setWorkspace(workspaceId: string): void
+  /**
+   * What a Parlant surface calls with the workspace of the page it is on: scopes the store to it
+   * and lists its agents once. An empty id (no workspace in the route) changes nothing.
+   */
+  ensureWorkspace(workspaceId: string | null | undefined): void
   loadAgents(): Promise<void>
   /** Creates an agent; rejects with `ParlantApiError` (with field `details`) on failure. */
   createAgent(input: CreateAgentInput): Promise<AgentView>
@@ -132,7 +138,6 @@ export interface ParlantActions {
     options: ChatOptions
   ): Promise<ChatTurnResult | null>
   selectAgent(agentId: string | null): void
-  bindBlock(blockId: string, agentId: string | null): void
   /** Joins the agent's room on the shared socket; returns the leave function. */
   subscribeAgent(agentId: string): () => void
   applyStatusEvent(event: AgentStatusEvent): void
