@@ -3,7 +3,7 @@
  * `.txt` suffix so this repo's tooling leaves them alone): install twice changes it once,
  * `--dry-run` changes nothing, `--uninstall` restores it byte for byte.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import {
   cpSync,
   mkdirSync,
@@ -61,7 +61,7 @@ const read = (root: string, path: string) => readFileSync(join(root, path), 'utf
 describe('install into a Sim checkout', () => {
   it('copies the plugin, registers it, and a second run changes nothing', () => {
     const root = simCopy()
-    const first = install(root, { repoRoot: REPO })
+    const first = install(root, { repoRoot: REPO, generate: false })
     expect(first.changes.length).toBeGreaterThan(10)
     const afterFirst = snapshot(root)
 
@@ -84,7 +84,15 @@ describe('install into a Sim checkout', () => {
     expect(read(root, 'apps/sim/lib/parlant/db/schema.ts')).toContain(
       "export * from '@sim/db/schema'"
     )
-    expect(listFiles(root).some((p) => p.endsWith('.test.ts'))).toBe(false)
+    // Unit tests travel beside their modules; the host's suites (__tests__) stay here.
+    const shippedTests = listFiles(root).filter((p) => /\.test\.tsx?$/.test(p))
+    for (const test of shippedTests) {
+      expect(listFiles(root)).toContain(test.replace(/\.test(\.tsx?)$/, '$1'))
+    }
+    expect(listFiles(root).some((p) => p.includes('__tests__'))).toBe(false)
+    // The socket server's modules go to apps/realtime only; the app gets what it reaches.
+    expect(listFiles(root)).not.toContain('apps/sim/lib/parlant/realtime/server.ts')
+    expect(listFiles(root)).not.toContain('apps/sim/lib/parlant/db/migrate.ts')
     const dbSchema = read(root, 'packages/db/parlant-schema.ts')
     expect(dbSchema).toContain("from './schema'")
     expect(dbSchema).not.toContain('@/lib/')
@@ -98,7 +106,32 @@ describe('install into a Sim checkout', () => {
     const journal = JSON.parse(read(root, 'packages/db/migrations/meta/_journal.json')) as {
       entries: Array<{ idx: number; tag: string }>
     }
-    expect(journal.entries.at(-1)).toMatchObject({ idx: 2, tag: '0002_parlant_bridge' })
+    expect(journal.entries.at(-1)).toMatchObject({
+      idx: 2,
+      tag: '0002_parlant_bridge',
+      when: 1700000000002,
+    })
+    // Its drizzle snapshot: Sim's latest plus the bridge's tables, chained to Sim's by prevId.
+    const previous = JSON.parse(read(root, 'packages/db/migrations/meta/0001_snapshot.json'))
+    const snapshotText = read(root, 'packages/db/migrations/meta/0002_snapshot.json')
+    const ours = JSON.parse(
+      readFileSync(join(REPO, 'lib/parlant/db/migrations/meta/0000_snapshot.json'), 'utf8')
+    )
+    const merged = JSON.parse(snapshotText)
+    expect(merged.prevId).toBe(previous.id)
+    expect(merged.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(Object.keys(merged.tables).sort()).toEqual(
+      [...Object.keys(previous.tables), ...Object.keys(ours.tables)].sort()
+    )
+    expect(merged.enums).toEqual({ ...previous.enums, ...ours.enums })
+    expect(merged.tables['public.workspace_agents']).toEqual(ours.tables['public.workspace_agents'])
+
+    // Sim's route audit: the baseline rises by exactly the bridge's routes, nonZod stays 0.
+    const routeFiles = listFiles(root).filter((p) => /^apps\/sim\/app\/api\/.*route\.ts$/.test(p))
+    const audit = read(root, 'scripts/check-api-validation-contracts.ts')
+    expect(audit).toContain(`totalRoutes: ${40 + routeFiles.length},`)
+    expect(audit).toContain(`zodRoutes: ${40 + routeFiles.length},`)
+    expect(audit).toContain('nonZodRoutes: 0,')
 
     // Registrations, alphabetical where Sim keeps order.
     const maps = read(root, 'apps/sim/blocks/registry-maps.ts')
@@ -119,13 +152,26 @@ describe('install into a Sim checkout', () => {
       'parlant_stop_agent',
     ])
       expect(tools).toMatch(new RegExp(`\\n  ${id}: parlant\\w+Tool,`))
-    expect(tools.indexOf("from '@/tools/parlant'")).toBeGreaterThan(
-      tools.indexOf("} from '@/tools/zulu'")
+    // Imports at their sorted place, as Sim's Biome organizeImports wants them.
+    expect(tools.indexOf("} from '@/tools/parlant'")).toBeGreaterThan(
+      tools.indexOf("from '@/tools/alpha'")
+    )
+    expect(tools.indexOf("} from '@/tools/parlant'")).toBeLessThan(
+      tools.indexOf("from '@/tools/types'")
     )
     expect(tools.indexOf('parlant_chat:')).toBeLessThan(tools.indexOf('zulu_read:'))
     const modal = listFiles(root).find((p) => p.endsWith('modal-registry.ts'))!
     expect(read(root, modal)).toContain("'parlant-config': ParlantConfigModal,")
-    expect(read(root, 'apps/sim/hooks/selectors/registry.ts')).toContain('...parlantSelectors,')
+    const selectors = read(root, 'apps/sim/hooks/selectors/registry.ts')
+    expect(selectors).toContain(
+      '...parlantSelectors,\n  // parlant-bridge:end selectors\n} satisfies'
+    )
+    expect(selectors.indexOf('providers/parlant/selectors')).toBeGreaterThan(
+      selectors.indexOf('providers/alpha/selectors')
+    )
+    expect(selectors.indexOf('providers/parlant/selectors')).toBeLessThan(
+      selectors.indexOf('providers/zulu/selectors')
+    )
     expect(read(root, 'apps/sim/hooks/selectors/types.ts')).toMatch(
       /SelectorKey =\n[\s\S]*\| 'parlant.agents'/
     )
@@ -155,7 +201,7 @@ describe('install into a Sim checkout', () => {
       /ROOM_MEMBERSHIP_ACTIONS = \{\n[\s\S]* {2}\[ROOM_TYPES\.PARLANT_AGENT\]: 'read',\n[\s\S]*\} as const satisfies/
     )
     const authzRooms = read(root, 'packages/platform-authz/src/rooms.ts')
-    expect(authzRooms).toMatch(/^import \{ workspaceAgents \} from '@sim\/db'$/m)
+    expect(authzRooms).toMatch(/^import \{ workspaceAgents \} from '@sim\/db\/schema'$/m)
     expect(authzRooms).toContain('  [ROOM_TYPES.PARLANT_AGENT]: resolveParlantAgentWorkspace,')
     const resolver = authzRooms.indexOf('async function resolveParlantAgentWorkspace(')
     expect(resolver).toBeGreaterThan(
@@ -172,7 +218,7 @@ describe('install into a Sim checkout', () => {
     expect(authzRooms).toContain('resolveWorkspaceRoomWorkspace(agent.workspaceId) : null')
     expect(read(root, 'packages/db/schema.ts')).toContain("export * from './parlant-schema'")
 
-    const second = install(root, { repoRoot: REPO })
+    const second = install(root, { repoRoot: REPO, generate: false })
     expect(second.changes).toEqual([])
     expect(snapshot(root)).toEqual(afterFirst)
   })
@@ -181,7 +227,12 @@ describe('install into a Sim checkout', () => {
     const root = simCopy()
     const before = snapshot(root)
     const lines: string[] = []
-    const planned = install(root, { repoRoot: REPO, dryRun: true, log: (l) => lines.push(l) })
+    const planned = install(root, {
+      repoRoot: REPO,
+      dryRun: true,
+      generate: false,
+      log: (l) => lines.push(l),
+    })
     expect(planned.changes.length).toBeGreaterThan(10)
     expect(lines.every((line) => line.startsWith('[dry-run] '))).toBe(true)
     expect(lines.some((line) => line.includes('apps/sim/blocks/blocks/parlant.ts'))).toBe(true)
@@ -198,7 +249,7 @@ describe('install into a Sim checkout', () => {
   it('--uninstall restores the tree byte for byte, and is safe to repeat', () => {
     const root = simCopy()
     const before = snapshot(root)
-    install(root, { repoRoot: REPO })
+    install(root, { repoRoot: REPO, generate: false })
     expect(listFiles(root)).toContain(MANIFEST_PATH)
     for (const file of [
       'packages/platform-authz/src/room-policy.ts',
@@ -210,7 +261,7 @@ describe('install into a Sim checkout', () => {
     expect(snapshot(root)).toEqual(before)
     expect(uninstall(root).changes).toEqual([])
     // Install → edit elsewhere in a registry → uninstall removes only our lines.
-    install(root, { repoRoot: REPO })
+    install(root, { repoRoot: REPO, generate: false })
     const maps = join(root, 'apps/sim/blocks/registry-maps.ts')
     const edited = readFileSync(maps, 'utf8').replace(
       'zulu: ZuluBlock,',
@@ -248,7 +299,7 @@ describe('install into a Sim checkout', () => {
           ') {\n  // parlant-bridge:begin setup\n  setupParlantHandlers(socket, roomManager)\n  // parlant-bridge:end setup\n'
         )
     )
-    const { changes } = install(root, { repoRoot: REPO })
+    const { changes } = install(root, { repoRoot: REPO, generate: false })
     expect(changes).toContain(
       'edit apps/realtime/src/handlers/index.ts: remove the old default-namespace registration'
     )
@@ -256,7 +307,7 @@ describe('install into a Sim checkout', () => {
     expect(read(root, 'apps/realtime/src/index.ts')).toContain(
       'setupParlantNamespace(io, roomManager)'
     )
-    expect(install(root, { repoRoot: REPO }).changes).toEqual([])
+    expect(install(root, { repoRoot: REPO, generate: false }).changes).toEqual([])
     uninstall(root)
     // Back to the tree as it was before this install (the earlier registration included).
     expect(readFileSync(handlers, 'utf8')).toContain('setupParlantHandlers(socket, roomManager)')
@@ -273,7 +324,9 @@ describe('install into a Sim checkout', () => {
     const target = join(root, 'apps/sim/blocks/blocks')
     mkdirSync(target, { recursive: true })
     writeFileSync(join(target, 'parlant.ts'), 'someone else')
-    expect(() => install(root, { repoRoot: REPO })).toThrow(/not installed by this tool/)
+    expect(() => install(root, { repoRoot: REPO, generate: false })).toThrow(
+      /not installed by this tool/
+    )
   })
 
   it('runs as `npm run sim:install -- <checkout> --dry-run`', () => {
@@ -289,5 +342,122 @@ describe('install into a Sim checkout', () => {
     expect(out).toContain('[dry-run] create apps/sim/blocks/blocks/parlant.ts')
     expect(snapshot(root)).toEqual(before)
     expect(relative(root, root)).toBe('')
+  })
+
+  it('checks every anchor before writing: a missing one names the file and changes nothing', () => {
+    const root = simCopy()
+    const selectors = join(root, 'apps/sim/hooks/selectors/registry.ts')
+    writeFileSync(
+      selectors,
+      readFileSync(selectors, 'utf8').replace('export const selectorRegistry =', 'const other =')
+    )
+    const before = snapshot(root)
+    expect(() => install(root, { repoRoot: REPO, generate: false })).toThrow(
+      /^apps\/sim\/hooks\/selectors\/registry\.ts: cannot find .*selectorRegistry/
+    )
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  it("keeps Sim's imports sorted as its Biome organizeImports groups want", () => {
+    const root = simCopy()
+    install(root, { repoRoot: REPO, generate: false })
+    writeFileSync(
+      join(root, 'biome.json'),
+      JSON.stringify({
+        formatter: { enabled: false },
+        linter: { enabled: false },
+        assist: {
+          actions: {
+            source: {
+              organizeImports: {
+                level: 'on',
+                options: {
+                  groups: [
+                    [':NODE:', 'react', 'react/**'],
+                    ':PACKAGE:',
+                    '@/components/**',
+                    '@/lib/**',
+                    '@/app/**',
+                    ':ALIAS:',
+                  ],
+                },
+              },
+            },
+          },
+        },
+      })
+    )
+    const edited = [
+      'apps/sim/blocks/registry-maps.ts',
+      'apps/sim/tools/registry.ts',
+      'apps/sim/hooks/selectors/registry.ts',
+      'apps/realtime/src/index.ts',
+      'apps/realtime/src/routes/http.ts',
+      'packages/platform-authz/src/rooms.ts',
+      listFiles(root).find((p) => p.endsWith('modal-registry.ts')) as string,
+    ]
+    const biome = join(REPO, 'node_modules/.bin/biome')
+    const result = spawnSync(
+      biome,
+      ['check', '--formatter-enabled=false', '--linter-enabled=false', ...edited],
+      { cwd: root, encoding: 'utf8' }
+    )
+    expect(result.stdout + result.stderr).toMatch(/Checked 7 files/)
+    expect(result.stdout + result.stderr).not.toContain('organizeImports')
+    expect(result.status).toBe(0)
+  })
+
+  it("records what Sim's generators wrote, and --uninstall undoes it", () => {
+    const root = simCopy()
+    const before = snapshot(root)
+    const ran: string[] = []
+    const result = install(root, {
+      repoRoot: REPO,
+      runStep: (simRoot, step) => {
+        ran.push(step.args.join(' '))
+        if (step.args.includes('tool-metadata:generate')) {
+          writeFileSync(
+            join(simRoot, 'apps/sim/tools/generated/tool-metadata.ts'),
+            'export const toolMetadata = { parlant_chat: {} }\n'
+          )
+        }
+        if (step.args.includes('scripts/generate-docs.ts')) {
+          const docs = join(simRoot, 'apps/docs/content/docs/en/integrations')
+          mkdirSync(docs, { recursive: true })
+          writeFileSync(join(docs, 'parlant.mdx'), '# Parlant\n')
+        }
+      },
+    })
+    expect(result.pendingSteps).toEqual([])
+    expect(ran).toEqual([
+      'run tool-metadata:generate',
+      'run scripts/generate-docs.ts',
+      'run docs-manifest:generate',
+    ])
+    expect(read(root, 'apps/docs/content/docs/en/integrations/parlant.mdx')).toBe('# Parlant\n')
+    uninstall(root)
+    const after = snapshot(root)
+    // Folders the generator made stay only if Sim had them; every file is back as it was.
+    expect(Object.entries(after).filter(([, bytes]) => bytes !== null)).toEqual(
+      Object.entries(before).filter(([, bytes]) => bytes !== null)
+    )
+  })
+
+  it("declares a package the installed files import that Sim's workspace lacks", () => {
+    const root = simCopy()
+    const pkg = join(root, 'apps/sim/package.json')
+    const json = JSON.parse(readFileSync(pkg, 'utf8'))
+    delete json.dependencies.zustand
+    writeFileSync(pkg, `${JSON.stringify(json, null, 2)}\n`)
+    const before = readFileSync(pkg, 'utf8')
+    const result = install(root, { repoRoot: REPO, generate: false })
+    expect(result.changes).toContain('edit apps/sim/package.json: declare zustand')
+    expect(result.pendingSteps[0]?.args).toEqual(['install', '--ignore-scripts'])
+    const ours = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'))
+    expect(JSON.parse(readFileSync(pkg, 'utf8')).dependencies.zustand).toBe(
+      ours.dependencies.zustand
+    )
+    uninstall(root)
+    expect(readFileSync(pkg, 'utf8')).toBe(before)
   })
 })

@@ -1,4 +1,4 @@
-import type { BlockConfig, BlockMeta, SubBlockCondition } from '@/blocks/types'
+import type { BlockConfig, BlockMeta, SubBlockConfig } from '@/blocks/types'
 import { AuthMode, IntegrationType } from '@/blocks/types'
 import { ParlantIcon } from '@/components/icons'
 
@@ -16,14 +16,17 @@ type ParlantOperation = (typeof PARLANT_OPERATIONS)[number]
 /** What a block saved without an `operation` value runs. */
 const DEFAULT_OPERATION: ParlantOperation = 'parlant_chat'
 
-const CHAT_ONLY: SubBlockCondition = { field: 'operation', value: 'parlant_chat' }
+const CHAT_ONLY = {
+  field: 'operation',
+  value: 'parlant_chat',
+} satisfies SubBlockConfig['condition']
 
 /** Every operation but List acts on one agent. */
-const NEEDS_AGENT: SubBlockCondition = {
+const NEEDS_AGENT = {
   field: 'operation',
   value: 'parlant_list_agents',
   not: true,
-}
+} satisfies SubBlockConfig['condition']
 
 function isParlantOperation(value: unknown): value is ParlantOperation {
   return typeof value === 'string' && (PARLANT_OPERATIONS as readonly string[]).includes(value)

@@ -1,32 +1,44 @@
 /**
- * `npm run sim:install -- <sim checkout> [--dry-run] [--uninstall]`: copies the plugin into a
- * Sim monorepo and registers it, or reverses that.
+ * `npm run sim:install -- <sim checkout> [--dry-run] [--uninstall] [--no-generate]`: copies the
+ * plugin into a Sim monorepo, registers it and runs Sim's generation steps, or reverses all that.
  */
+import { getErrorMessage } from '@sim/utils/errors'
 import { install, uninstall } from './install'
+
+const FLAGS = ['--dry-run', '--uninstall', '--no-generate']
 
 function main(argv: string[]) {
   const flags = new Set(argv.filter((arg) => arg.startsWith('--')))
   const [target] = argv.filter((arg) => !arg.startsWith('--'))
-  const unknown = [...flags].filter((flag) => !['--dry-run', '--uninstall'].includes(flag))
+  const unknown = [...flags].filter((flag) => !FLAGS.includes(flag))
   if (!target || unknown.length > 0) {
-    console.error(
-      'usage: npm run sim:install -- <path to a Sim checkout> [--dry-run] [--uninstall]'
-    )
+    console.error(`usage: npm run sim:install -- <path to a Sim checkout> [${FLAGS.join('] [')}]`)
     return 2
   }
-  const options = { dryRun: flags.has('--dry-run'), log: (line: string) => console.log(line) }
+  const options = {
+    dryRun: flags.has('--dry-run'),
+    generate: !flags.has('--no-generate'),
+    log: (line: string) => console.log(line),
+  }
   try {
-    const { changes } = flags.has('--uninstall')
-      ? uninstall(target, options)
-      : install(target, options)
-    if (!flags.has('--uninstall') && !options.dryRun && changes.length > 0) {
+    if (flags.has('--uninstall')) {
+      uninstall(target, options)
+      return 0
+    }
+    const { changes, pendingSteps } = install(target, options)
+    if (changes.length === 0) return 0
+    if (pendingSteps.length > 0) {
+      console.log('\nThen run, at the root of the Sim checkout, in this order:')
+      for (const step of pendingSteps) console.log(`  bun ${step.args.join(' ')}    # ${step.why}`)
+    }
+    if (!options.dryRun) {
       console.log(
-        '\nNext: set ENABLE_PARLANT_INTEGRATION / PARLANT_SERVER_URL / PARLANT_API_KEY, run `bun run db:migrate`, `bun run tool-metadata:generate` and `bun run scripts/generate-docs.ts`, then restart the app and realtime server.'
+        '\nNext: set PARLANT_SERVER_URL (and PARLANT_API_KEY) in apps/sim/.env, run `bun run db:migrate`, then restart the app and the realtime server.'
       )
     }
     return 0
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error))
+    console.error(getErrorMessage(error))
     return 1
   }
 }

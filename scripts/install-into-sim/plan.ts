@@ -4,10 +4,22 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { addDependencies, importsOf, missingDependencies } from './dependencies'
+import {
+  AnchorError,
+  append,
+  hasMarker,
+  insertAfter,
+  insertAfterStatement,
+  insertBefore,
+  insertEntry,
+  insertImport,
+  MARKER,
+  marked,
+  stripMarkers,
+} from './edits'
+import { addJournalEntry, buildSnapshot, planMigration } from './migration'
 import { REALTIME_HANDLER, REALTIME_PARLANT_EVENT_ROUTE, SIM_LIB_SCHEMA } from './templates'
-
-/** Marks every line the installer adds to a Sim file, so it can find and remove them. */
-export const MARKER = 'parlant-bridge'
 
 export interface CopyOp {
   kind: 'copy'
@@ -42,159 +54,32 @@ function walk(root: string, dir: string): string[] {
   })
 }
 
-const isShipped = (path: string) =>
-  /\.(ts|tsx)$/.test(path) && !/\.test\.(ts|tsx)$/.test(path) && !path.includes('__tests__')
+/** Modules and the unit tests beside them travel; `__tests__/` (host, databases, browsers) stays. */
+const isShipped = (path: string) => /\.(ts|tsx)$/.test(path) && !path.includes('__tests__')
 
-/** Specifiers imported by a module (static imports and re-exports). */
-function importsOf(source: string) {
-  return [...source.matchAll(/(?:import|export)[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1] ?? '')
-}
+const isTest = (path: string) => /\.test\.tsx?$/.test(path)
 
-/** The `@/lib/parlant/*` modules reachable from `entry`, as repo paths. */
-function libClosure(repoRoot: string, entry: string) {
+/** The `@/lib/parlant/*` modules reachable from `entries` (sources read by `read`), as repo paths. */
+function libClosure(repoRoot: string, entries: string[], read: (path: string) => string) {
   const seen = new Set<string>()
   const visit = (path: string) => {
     if (seen.has(path)) return
     seen.add(path)
-    for (const specifier of importsOf(readFileSync(join(repoRoot, path), 'utf8'))) {
+    for (const specifier of importsOf(read(path))) {
       if (!specifier.startsWith('@/lib/parlant/')) continue
       const base = specifier.slice(2)
       const found = [`${base}.ts`, `${base}/index.ts`].find((p) => existsSync(join(repoRoot, p)))
       if (found) visit(found)
     }
   }
-  visit(entry)
-  return [...seen].sort()
+  for (const entry of entries) visit(entry)
+  return [...seen].filter((path) => path.startsWith('lib/parlant/')).sort()
 }
 
-function marked(indent: string, id: string, lines: string[], comment = '//') {
-  return [
-    `${indent}${comment} ${MARKER}:begin ${id}`,
-    ...lines.map((line) => `${indent}${line}`),
-    `${indent}${comment} ${MARKER}:end ${id}`,
-  ]
-}
-
-function hasMarker(text: string, id: string) {
-  return text.includes(`${MARKER}:begin ${id}`)
-}
-
-/** Inserts `lines` after the last top-level import statement. */
-function insertImport(id: string, lines: string[]) {
-  return (text: string) => {
-    const rows = text.split('\n')
-    let last = -1
-    for (let i = 0; i < rows.length; i++) {
-      if (!/^import\s/.test(rows[i] ?? '')) continue
-      let end = i
-      while (end < rows.length && !/from\s+'[^']+'|^import\s+'[^']+'/.test(rows[end] ?? '')) end++
-      last = end
-      i = end
-    }
-    rows.splice(last + 1, 0, ...marked('', id, lines))
-    return rows.join('\n')
-  }
-}
-
-/**
- * Inserts `entries` into the object literal opened by the line matching `opener`, at its
- * alphabetical place by `key` (Sim keeps registries sorted), or before the closing brace.
- */
-function insertEntry(opener: RegExp, id: string, key: string, entries: string[]) {
-  return (text: string) => {
-    const rows = text.split('\n')
-    const start = rows.findIndex((row) => opener.test(row))
-    if (start < 0) throw new Error(`cannot find ${opener} — is this a Sim checkout?`)
-    const baseIndent = rows[start]?.match(/^\s*/)?.[0] ?? ''
-    let end = start + 1
-    while (end < rows.length && !new RegExp(`^${baseIndent}[}\\]]`).test(rows[end] ?? '')) end++
-    if (end >= rows.length) throw new Error(`unterminated object after ${opener}`)
-    const entryIndent = `${baseIndent}  `
-    let at = end
-    for (let i = start + 1; i < end; i++) {
-      const match = rows[i]?.match(new RegExp(`^${entryIndent}['"]?([\\w.-]+)['"]?\\s*:`))
-      if (match?.[1] && match[1].localeCompare(key) > 0) {
-        at = i
-        break
-      }
-    }
-    rows.splice(at, 0, ...marked(entryIndent, id, entries))
-    return rows.join('\n')
-  }
-}
-
-/** Inserts lines right after the line matching `anchor`, indented like the next line. */
-function insertAfter(anchor: RegExp, id: string, lines: string[]) {
-  return (text: string) => {
-    const rows = text.split('\n')
-    const at = rows.findIndex((row) => anchor.test(row))
-    if (at < 0) throw new Error(`cannot find ${anchor} — is this a Sim checkout?`)
-    const indent = rows[at + 1]?.match(/^\s*/)?.[0] ?? '  '
-    rows.splice(at + 1, 0, ...marked(indent, id, lines))
-    return rows.join('\n')
-  }
-}
-
-/**
- * Inserts lines before the line matching `anchor`, indented like it. A comment directly above the
- * anchor stays attached to it, so the block goes above that comment.
- */
-function insertBefore(anchor: RegExp, id: string, lines: string[]) {
-  return (text: string) => {
-    const rows = text.split('\n')
-    let at = rows.findIndex((row) => anchor.test(row))
-    if (at < 0) throw new Error(`cannot find ${anchor} — is this a Sim checkout?`)
-    const indent = rows[at]?.match(/^\s*/)?.[0] ?? ''
-    while (at > 0 && /^\s*(\/\/|\/\*|\*)/.test(rows[at - 1] ?? '')) at--
-    rows.splice(at, 0, ...marked(indent, id, lines))
-    return rows.join('\n')
-  }
-}
-
-/**
- * Inserts lines after the whole statement that starts on the line matching `anchor` (brackets
- * balanced, so a multi-line callback is skipped over), indented like that line.
- */
-function insertAfterStatement(anchor: RegExp, id: string, lines: string[]) {
-  return (text: string) => {
-    const rows = text.split('\n')
-    const start = rows.findIndex((row) => anchor.test(row))
-    if (start < 0) throw new Error(`cannot find ${anchor} — is this a Sim checkout?`)
-    const indent = rows[start]?.match(/^\s*/)?.[0] ?? ''
-    let depth = 0
-    let end = start
-    for (; end < rows.length; end++) {
-      for (const char of rows[end] ?? '') {
-        if ('({['.includes(char)) depth++
-        else if (')}]'.includes(char)) depth--
-      }
-      if (depth <= 0) break
-    }
-    if (end >= rows.length) throw new Error(`unterminated statement after ${anchor}`)
-    rows.splice(end + 1, 0, ...marked(indent, id, lines))
-    return rows.join('\n')
-  }
-}
-
-/** Removes every marked block the installer added. */
-export function stripMarkers(text: string) {
-  const rows = text.split('\n')
-  const kept: string[] = []
-  let skipping = false
-  for (const row of rows) {
-    if (row.includes(`${MARKER}:begin `)) skipping = true
-    else if (row.includes(`${MARKER}:end `)) skipping = false
-    else if (!skipping) kept.push(row)
-  }
-  return kept.join('\n')
-}
-
-/** Appends a marked block at the end of the file. */
-function append(id: string, lines: string[]) {
-  return (text: string) => {
-    const body = text.endsWith('\n') ? text : `${text}\n`
-    return `${body}\n${marked('', id, lines).join('\n')}\n`
-  }
+/** The unit test beside `path` (`x.ts` → `x.test.ts`), if there is one. */
+function testBeside(repoRoot: string, path: string) {
+  const test = path.replace(/\.tsx?$/, (ext) => `.test${ext}`)
+  return existsSync(join(repoRoot, test)) ? test : null
 }
 
 function edit(
@@ -227,6 +112,32 @@ const PARLANT_AGENT_RESOLVER = [
 const MODAL_REGISTRY =
   'apps/sim/app/workspace/[workspaceId]/w/[workflowId]/components/panel/components/editor/components/sub-block/components/modal-registry.ts'
 
+/** Sim's API-contract audit, whose route baseline every integration that adds routes raises. */
+const API_VALIDATION_AUDIT = 'scripts/check-api-validation-contracts.ts'
+
+/**
+ * Raises `BASELINE.totalRoutes` and `BASELINE.zodRoutes` by the bridge's routes, as every Sim
+ * integration that adds routes does (`nonZodRoutes` and the boundary baselines stay as they are).
+ * The old lines stay in the marked block as `was` comments, so an uninstall can put them back.
+ */
+function raiseRouteBaseline(routes: number) {
+  return (text: string) => {
+    let result = text
+    for (const key of ['totalRoutes', 'zodRoutes']) {
+      const pattern = new RegExp(`^(\\s*)${key}: (\\d+),$`, 'm')
+      const match = result.match(pattern)
+      if (!match) throw new AnchorError(`\`${key}: <number>,\` in BASELINE`)
+      const [line, indent = '', count = '0'] = match
+      const raised = marked(indent, `baseline-${key}`, [
+        `// ${MARKER}:was ${line.trimStart()}`,
+        `${key}: ${Number(count) + routes},`,
+      ])
+      result = result.replace(line, raised.join('\n'))
+    }
+    return result
+  }
+}
+
 /** Every operation of an install into the Sim checkout at `simRoot`. */
 export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
   const ops: PlanOp[] = []
@@ -248,18 +159,32 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
   // apps/sim: same layout, same specifiers.
   copy('blocks/blocks/parlant.ts', 'apps/sim/blocks/blocks/parlant.ts')
   copyDir('tools/parlant', 'apps/sim/tools/parlant')
+  if (existsSync(join(repoRoot, 'lib/api/contracts'))) {
+    copyDir('lib/api/contracts', 'apps/sim/lib/api/contracts')
+  }
   // Inside Sim the route files take the entry through the Sim adapter, which registers Sim's bridge.
   const throughSimAdapter = (content: string) =>
     content.replace("from '@/lib/parlant/api/route-entry'", "from '@/lib/parlant/sim/route'")
   copyDir('app/api/parlant', 'apps/sim/app/api/parlant', undefined, throughSimAdapter)
   copyDir('app/api/tools/parlant', 'apps/sim/app/api/tools/parlant', undefined, throughSimAdapter)
-  copyDir('lib/parlant', 'apps/sim/lib/parlant', (path) => path === 'lib/parlant/db/schema.ts')
-  copy('lib/parlant/db/schema.ts', 'apps/sim/lib/parlant/db/schema.ts', SIM_LIB_SCHEMA)
   copyDir('components/parlant', 'apps/sim/components/parlant')
   copyDir('stores/parlant', 'apps/sim/stores/parlant')
   copyDir('hooks/selectors/providers/parlant', 'apps/sim/hooks/selectors/providers/parlant')
+  // lib/parlant: what the app's files reach (the socket server's modules go to apps/realtime).
+  const appEntries = ops.flatMap((op) => (op.kind === 'copy' ? [op.from] : []))
+  const readForSim = (path: string) =>
+    path.startsWith('app/') ? throughSimAdapter(read(path)) : read(path)
+  for (const path of libClosure(repoRoot, appEntries, readForSim)) {
+    if (path === 'lib/parlant/db/schema.ts') {
+      copy(path, 'apps/sim/lib/parlant/db/schema.ts', SIM_LIB_SCHEMA)
+      continue
+    }
+    copy(path, `apps/sim/${path}`)
+    const test = testBeside(repoRoot, path)
+    if (test) copy(test, `apps/sim/${test}`)
+  }
 
-  // packages/db: the tables beside Sim's, their value types, and the migration.
+  // packages/db: the tables beside Sim's, their value types, and the migration with its snapshot.
   copy(
     'lib/parlant/db/schema.ts',
     'packages/db/parlant-schema.ts',
@@ -268,18 +193,13 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       .replace("from '@/lib/parlant/schemas'", "from './parlant-schemas'")
   )
   copy('lib/parlant/schemas.ts', 'packages/db/parlant-schemas.ts')
-  const migrationsDir = join(simRoot, 'packages/db/migrations')
-  const taken = existsSync(migrationsDir)
-    ? readdirSync(migrationsDir)
-        .filter((name) => /^\d{4}_.*\.sql$/.test(name) && !name.includes('parlant_bridge'))
-        .map((name) => Number(name.slice(0, 4)))
-    : []
-  const existingOurs = existsSync(migrationsDir)
-    ? readdirSync(migrationsDir).find((name) => /^\d{4}_parlant_bridge\.sql$/.test(name))
-    : undefined
-  const number = existingOurs ? Number(existingOurs.slice(0, 4)) : Math.max(-1, ...taken) + 1
-  const tag = `${String(number).padStart(4, '0')}_parlant_bridge`
-  copy('lib/parlant/db/migrations/0000_parlant_bridge.sql', `packages/db/migrations/${tag}.sql`)
+  const migration = planMigration(simRoot)
+  copy('lib/parlant/db/migrations/0000_parlant_bridge.sql', migration.sqlPath)
+  copy(
+    'lib/parlant/db/migrations/meta/0000_snapshot.json',
+    migration.snapshotPath,
+    buildSnapshot(simRoot, migration, read('lib/parlant/db/migrations/meta/0000_snapshot.json'))
+  )
   ops.push(
     edit(
       'packages/db/schema.ts',
@@ -291,25 +211,14 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       kind: 'edit',
       file: 'packages/db/migrations/meta/_journal.json',
       id: 'journal',
-      description: `add ${tag} to the migration journal`,
-      present: (text) => text.includes(`"tag": "${tag}"`),
-      apply: (text) => {
-        const journal = JSON.parse(text) as { entries: Array<{ idx: number; when: number }> }
-        const last = journal.entries.at(-1)
-        journal.entries.push({
-          idx: (last?.idx ?? -1) + 1,
-          version: '7',
-          when: Math.max(Date.UTC(2026, 0, 1), (last?.when ?? 0) + 1),
-          tag,
-          breakpoints: true,
-        } as { idx: number; when: number })
-        return `${JSON.stringify(journal, null, 2)}${text.endsWith('\n') ? '\n' : ''}`
-      },
+      description: `add ${migration.tag} to the migration journal`,
+      present: (text) => text.includes(`"tag": "${migration.tag}"`),
+      apply: addJournalEntry(migration),
     }
   )
 
   // apps/realtime: its `@/` is apps/realtime/src, so the handlers' lib closure goes under src/.
-  for (const path of libClosure(repoRoot, 'lib/parlant/realtime/handlers.ts')) {
+  for (const path of libClosure(repoRoot, ['lib/parlant/realtime/handlers.ts'], read)) {
     copy(path, join('apps/realtime/src', path))
   }
   copy(
@@ -324,14 +233,60 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
     REALTIME_PARLANT_EVENT_ROUTE
   )
 
-  // Registrations.
-  const registryMaps = 'apps/sim/blocks/registry-maps.ts'
+  ops.push(...registrations(read))
+
+  const routes = ops.filter(
+    (op) => op.kind === 'copy' && /^apps\/sim\/app\/api\/.*\/route\.ts$/.test(op.to)
+  ).length
   ops.push(
+    edit(
+      API_VALIDATION_AUDIT,
+      'baseline-totalRoutes',
+      `raise the route baseline by the bridge's ${routes} contract-validated routes`,
+      raiseRouteBaseline(routes)
+    )
+  )
+
+  // Packages the installed files import that their Sim workspace does not declare.
+  const copies = ops.filter((op): op is CopyOp => op.kind === 'copy' && !isTest(op.to))
+  const readPackageJson = (workspace: string) => {
+    const path = join(simRoot, workspace, 'package.json')
+    return existsSync(path) ? readFileSync(path, 'utf8') : null
+  }
+  const missing = missingDependencies(copies, readPackageJson, JSON.parse(read('package.json')))
+  for (const [workspace, packages] of missing) {
+    ops.push({
+      kind: 'edit',
+      file: `${workspace}/package.json`,
+      id: 'dependencies',
+      description: `declare ${[...packages.keys()].join(', ')}`,
+      present: (text) => {
+        const declared = (JSON.parse(text) as { dependencies?: Record<string, string> })
+          .dependencies
+        return [...packages.keys()].every((name) => declared?.[name] !== undefined)
+      },
+      apply: addDependencies(packages),
+    })
+  }
+  return ops
+}
+
+/** The marked edits that register the plugin in Sim's registries, rooms and servers. */
+function registrations(read: (path: string) => string): EditOp[] {
+  const registryMaps = 'apps/sim/blocks/registry-maps.ts'
+  const toolIds: Array<[string, string]> = [
+    ['parlant_chat', 'parlantChatTool'],
+    ['parlant_get_status', 'parlantGetStatusTool'],
+    ['parlant_list_agents', 'parlantListAgentsTool'],
+    ['parlant_start_agent', 'parlantStartAgentTool'],
+    ['parlant_stop_agent', 'parlantStopAgentTool'],
+  ]
+  return [
     edit(
       registryMaps,
       'import',
       'import the block',
-      insertImport('import', [
+      insertImport('import', '@/blocks/blocks/parlant', [
         "import { ParlantBlock, ParlantBlockMeta } from '@/blocks/blocks/parlant'",
       ])
     ),
@@ -350,21 +305,12 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       insertEntry(/^export const BLOCK_META_REGISTRY\b.*\{\s*$/, 'meta', 'parlant', [
         'parlant: ParlantBlockMeta,',
       ])
-    )
-  )
-  const toolIds: Array<[string, string]> = [
-    ['parlant_chat', 'parlantChatTool'],
-    ['parlant_get_status', 'parlantGetStatusTool'],
-    ['parlant_list_agents', 'parlantListAgentsTool'],
-    ['parlant_start_agent', 'parlantStartAgentTool'],
-    ['parlant_stop_agent', 'parlantStopAgentTool'],
-  ]
-  ops.push(
+    ),
     edit(
       'apps/sim/tools/registry.ts',
       'import',
       'import the tools',
-      insertImport('import', [
+      insertImport('import', '@/tools/parlant', [
         'import {',
         ...toolIds.map(([, name]) => `  ${name},`),
         "} from '@/tools/parlant'",
@@ -385,7 +331,7 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       MODAL_REGISTRY,
       'import',
       'import the config modal',
-      insertImport('import', [
+      insertImport('import', '@/components/parlant/parlant-config-modal', [
         "import { ParlantConfigModal } from '@/components/parlant/parlant-config-modal'",
       ])
     ),
@@ -401,7 +347,7 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       'apps/sim/hooks/selectors/registry.ts',
       'import',
       'import the agents selector',
-      insertImport('import', [
+      insertImport('import', '@/hooks/selectors/providers/parlant/selectors', [
         "import { parlantSelectors } from '@/hooks/selectors/providers/parlant/selectors'",
       ])
     ),
@@ -409,7 +355,7 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       'apps/sim/hooks/selectors/registry.ts',
       'selectors',
       'register parlant.agents',
-      insertEntry(/^const registry\b.*\{\s*$/, 'selectors', 'parlant.agents', [
+      insertEntry(/^export const selectorRegistry\b.*\{\s*$/, 'selectors', 'parlant.agents', [
         '...parlantSelectors,',
       ])
     ),
@@ -430,7 +376,9 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       'apps/realtime/src/index.ts',
       'import',
       'import the Parlant namespace setup',
-      insertImport('import', ["import { setupParlantNamespace } from '@/handlers/parlant'"])
+      insertImport('import', '@/handlers/parlant', [
+        "import { setupParlantNamespace } from '@/handlers/parlant'",
+      ])
     ),
     edit(
       'apps/realtime/src/index.ts',
@@ -453,7 +401,9 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       'apps/realtime/src/routes/http.ts',
       'import',
       'import the Parlant event route',
-      insertImport('import', ["import { handleParlantEvent } from '@/routes/parlant-event'"])
+      insertImport('import', '@/routes/parlant-event', [
+        "import { handleParlantEvent } from '@/routes/parlant-event'",
+      ])
     ),
     edit(
       'apps/realtime/src/routes/http.ts',
@@ -490,7 +440,7 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
       'packages/platform-authz/src/rooms.ts',
       'import',
       'import the agents table',
-      insertImport('import', ["import { workspaceAgents } from '@sim/db'"])
+      insertImport('import', '@sim/db/schema', ["import { workspaceAgents } from '@sim/db/schema'"])
     ),
     edit(
       'packages/platform-authz/src/rooms.ts',
@@ -512,7 +462,6 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
         'PARLANT_AGENT',
         ['[ROOM_TYPES.PARLANT_AGENT]: resolveParlantAgentWorkspace,']
       )
-    )
-  )
-  return ops
+    ),
+  ]
 }

@@ -100,17 +100,17 @@ export enum AuthMode {
   BotToken = 'bot_token',
 }
 
-type ConditionValue = string | number | boolean | undefined | null
+type ConditionValue = string | number | boolean | Array<string | number | boolean>
 
-/** Static visibility/requirement condition on sibling sub-block values. */
-export interface SubBlockCondition {
+/** Static visibility/requirement condition on sibling sub-block values (inline in Sim's `SubBlockConfig`). */
+interface SubBlockCondition {
   field: string
-  value: ConditionValue | ConditionValue[]
+  value: ConditionValue
   not?: boolean
-  and?: { field: string; value: ConditionValue | ConditionValue[]; not?: boolean }
+  and?: { field: string; value: ConditionValue | undefined; not?: boolean }
 }
 
-export type SubBlockConditionSpec =
+type SubBlockConditionSpec =
   | SubBlockCondition
   | ((values?: Record<string, unknown>) => SubBlockCondition)
 
@@ -179,6 +179,7 @@ export interface ParamConfig {
   schema?: Record<string, unknown>
 }
 
+/** Sim: `OutputCondition` from `@sim/workflow-types/blocks`, re-exported by `@/blocks/types`. */
 export type OutputCondition = SubBlockCondition
 
 export type OutputFieldDefinition =
