@@ -2,7 +2,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   type AgentStatusEvent,
   agentRoom,
@@ -38,6 +38,25 @@ async function seedAgent() {
     guidelines: [{ condition: 'the customer asks about "refund"', action: 'Refunds take 5 days.' }],
   })
 }
+
+describe('workspace', () => {
+  it('takes its workspace from a surface and lists its agents once', async () => {
+    const agent = await seedAgent()
+    useParlantStore.getState().reset()
+    expect(useParlantStore.getState().workspaceId).toBeNull()
+    const store = useParlantStore.getState()
+    store.ensureWorkspace('')
+    expect(useParlantStore.getState().workspaceId).toBeNull()
+    store.ensureWorkspace(WS)
+    store.ensureWorkspace(WS)
+    expect(useParlantStore.getState()).toMatchObject({ workspaceId: WS, loading: true })
+    await vi.waitFor(() => expect(useParlantStore.getState().loaded).toBe(true))
+    expect(api.calls.filter((c) => c.operation === 'listAgents')).toHaveLength(1)
+    expect(useParlantStore.getState().agentOrder).toEqual([agent.id])
+    store.ensureWorkspace(WS)
+    expect(api.calls.filter((c) => c.operation === 'listAgents')).toHaveLength(1)
+  })
+})
 
 describe('lifecycle actions', () => {
   it('shows starting at once, then the server status', async () => {
