@@ -73,7 +73,10 @@ describe('bad input to every bridge route', () => {
 
   it('answers 4xx naming the field, never 500, and changes nothing', async () => {
     const before = await snapshot()
-    const routes = BRIDGE_ROUTES.map((r) => ({ method: r.method, pattern: r.pattern }))
+    const routes = BRIDGE_ROUTES.map((r) => ({
+      method: r.contract.method,
+      pattern: r.contract.path,
+    }))
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...routes),
@@ -92,9 +95,9 @@ describe('bad input to every bridge route', () => {
             )
           )
           const path = route.pattern
-            .replace(':agentId', encodeURIComponent(id))
-            .replace(':tokenId', encodeURIComponent(id))
-            .replace(':workspaceId', encodeURIComponent(id))
+            .replace('[agentId]', encodeURIComponent(id))
+            .replace('[tokenId]', encodeURIComponent(id))
+            .replace('[workspaceId]', encodeURIComponent(id))
           const query =
             workspaceId === undefined ? '' : `?workspaceId=${encodeURIComponent(workspaceId)}`
           const hasBody = route.method !== 'GET'

@@ -144,24 +144,25 @@ export const chatTurnResultSchema = z.object({
 export type ChatTurnResult = z.infer<typeof chatTurnResultSchema>
 
 /** An agent as the API returns it (never tokens or internal fields). */
-export interface AgentView {
-  id: string
-  workspaceId: string
-  name: string
-  description: string | null
-  compositionMode: CompositionMode
-  messageOutputMode: 'block' | 'stream'
-  maxEngineIterations: number
-  guidelines: Guideline[]
-  parameters: Record<string, string | number | boolean | null>
-  status: AgentStatus
-  lastError: string | null
-  statusChangedAt: string
-  parlantAgentId: string | null
-  version: number
-  createdAt: string
-  updatedAt: string
-}
+export const agentViewSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  compositionMode: compositionModeSchema,
+  messageOutputMode: messageOutputModeSchema,
+  maxEngineIterations: z.number().int(),
+  guidelines: z.array(guidelineSchema),
+  parameters: z.record(z.string(), parameterValueSchema),
+  status: agentStatusSchema,
+  lastError: z.string().nullable(),
+  statusChangedAt: z.string(),
+  parlantAgentId: z.string().nullable(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+})
+export type AgentView = z.output<typeof agentViewSchema>
 
 /** Turns a zod error into `{ field, message }` pairs with dotted paths. */
 export function describeIssues(error: z.ZodError): Array<{ field: string; message: string }> {

@@ -1,12 +1,17 @@
 /**
- * Request contracts of the bridge's routes: path params, queries and bodies. Bodies are strict
- * (an unknown field is an error that names it), except the tool routes' bodies, which Sim's
- * executor fills with every block param and `_context`.
+ * The shapes of the bridge's routes: path params, queries, bodies and answers. The route contracts
+ * (`lib/api/contracts/parlant.ts`) are assembled from these. Bodies are strict (an unknown field
+ * is an error that names it), except the tool routes' bodies, which Sim's executor fills with
+ * every block param and `_context`.
  */
 import { z } from 'zod'
+import { BRIDGE_ERROR_STATUS, type BridgeErrorCode } from '@/lib/parlant/errors'
 import {
   agentIdSchema,
+  agentStatusSchema,
+  agentViewSchema,
   chatMessageSchema,
+  chatTurnResultSchema,
   conversationKeySchema,
   createAgentInputSchema,
   entityIdSchema,
@@ -15,7 +20,18 @@ import {
 } from '@/lib/parlant/schemas'
 import { MAX_TOKEN_TTL_SECONDS } from '@/lib/parlant/tokens'
 
+// ------------------------------------------------------------------ path params and queries
+
+export const agentParamsSchema = z.object({ agentId: agentIdSchema })
+export const tokenParamsSchema = z.object({ tokenId: entityIdSchema })
+export const workspaceParamsSchema = z.object({ workspaceId: workspaceIdSchema })
+
 export const workspaceQuerySchema = z.object({ workspaceId: workspaceIdSchema })
+
+/** Where the body may name the workspace instead (the body wins when both do). */
+export const optionalWorkspaceQuerySchema = z.object({ workspaceId: workspaceIdSchema.optional() })
+
+// ------------------------------------------------------------------ bodies
 
 export const createAgentBodySchema = createAgentInputSchema.extend({
   workspaceId: workspaceIdSchema,
@@ -25,7 +41,10 @@ export const updateAgentBodySchema = updateAgentInputSchema.extend({
   workspaceId: workspaceIdSchema.optional(),
 })
 
-export const workspaceBodySchema = z.strictObject({ workspaceId: workspaceIdSchema.optional() })
+/** Start and stop: the body is optional, and so is its workspace (the query may carry it). */
+export const workspaceBodySchema = z
+  .strictObject({ workspaceId: workspaceIdSchema.optional() })
+  .optional()
 
 const idempotencyKeySchema = conversationKeySchema
 const deadlineMsSchema = z
@@ -72,7 +91,8 @@ const toolBase = {
   _context: toolContextSchema,
 }
 
-export const toolListBodySchema = z.object(toolBase)
+/** The list tool needs nothing but a workspace, which may come in `_context`: any body is optional. */
+export const toolListBodySchema = z.object(toolBase).optional()
 
 export const toolAgentBodySchema = z.object({ ...toolBase, agentId: agentIdSchema })
 
@@ -87,4 +107,85 @@ export const toolChatBodySchema = z.object({
   autoStart: z.boolean({ error: 'must be true or false' }).optional(),
   executionId: entityIdSchema.optional(),
   blockId: entityIdSchema.optional(),
+})
+
+// ------------------------------------------------------------------ answers
+
+const bridgeErrorCodes = Object.keys(BRIDGE_ERROR_STATUS) as [BridgeErrorCode, ...BridgeErrorCode[]]
+
+/** Every failure of an API route: `{ error, code, details? }`, details naming each invalid field. */
+export const bridgeErrorResponseSchema = z.object({
+  error: z.string(),
+  code: z.enum(bridgeErrorCodes),
+  details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+})
+
+export const agentListResponseSchema = z.object({ agents: z.array(agentViewSchema) })
+export const agentResponseSchema = z.object({ agent: agentViewSchema })
+export const agentDeletedResponseSchema = z.object({
+  deleted: z.literal(true),
+  agentId: z.string(),
+})
+
+export const agentStatusViewSchema = z.object({
+  agentId: z.string(),
+  status: agentStatusSchema,
+  lastError: z.string().nullable(),
+  since: z.string(),
+  parlantReachable: z.boolean(),
+})
+export const agentStatusResponseSchema = z.object({ status: agentStatusViewSchema })
+
+export const chatResponseSchema = z.object({ result: chatTurnResultSchema })
+
+/** A new agent token; the secret is in this answer only. */
+export const issuedTokenResponseSchema = z.object({
+  token: z.string(),
+  tokenId: z.string(),
+  expiresAt: z.string(),
+})
+
+/** Where a valid token belongs is told only to callers who may read that agent. */
+export const verifyTokenResponseSchema = z.object({
+  valid: z.boolean(),
+  workspaceId: z.string().optional(),
+  agentId: z.string().optional(),
+  expiresAt: z.string().optional(),
+})
+
+export const tokenRevokedResponseSchema = z.object({
+  revoked: z.literal(true),
+  tokenId: z.string(),
+})
+
+/** Every failure of a tool route, in Sim's tool shape (the message names the field). */
+export const toolErrorResponseSchema = z.object({ success: z.literal(false), error: z.string() })
+
+/** One agent as the start, stop and status tools return it. */
+export const toolAgentOutputSchema = z.object({
+  agentId: z.string(),
+  name: z.string(),
+  status: agentStatusSchema,
+  lastError: z.string().nullable(),
+  since: z.string(),
+})
+
+export const toolAgentResponseSchema = z.object({
+  success: z.literal(true),
+  output: toolAgentOutputSchema,
+})
+
+export const toolListResponseSchema = z.object({
+  success: z.literal(true),
+  output: z.object({
+    agents: z.array(
+      agentViewSchema.pick({ id: true, name: true, description: true, status: true })
+    ),
+    count: z.number().int(),
+  }),
+})
+
+export const toolChatResponseSchema = z.object({
+  success: z.literal(true),
+  output: chatTurnResultSchema.extend({ status: z.literal('active') }),
 })

@@ -76,7 +76,7 @@ export function parseOrThrow<T extends z.ZodType>(
  */
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
   const declared = request.headers.get('content-length')
-  if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes)
+  if (declared !== null && Number(declared) > limitBytes) throw payloadTooLargeError(limitBytes)
   if (request.body === null) return undefined
   const chunks: Uint8Array[] = []
   let size = 0
@@ -87,7 +87,7 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
     size += value.byteLength
     if (size > limitBytes) {
       await reader.cancel()
-      throw tooLarge(limitBytes)
+      throw payloadTooLargeError(limitBytes)
     }
     chunks.push(value)
   }
@@ -104,13 +104,19 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   try {
     return JSON.parse(text)
   } catch {
-    throw new BridgeError('validation_error', 'Invalid request: body: is not valid JSON', [
-      { field: 'body', message: 'is not valid JSON' },
-    ])
+    throw invalidJsonError()
   }
 }
 
-function tooLarge(limitBytes: number) {
+/** 400 for a body that does not parse as JSON. */
+export function invalidJsonError() {
+  return new BridgeError('validation_error', 'Invalid request: body: is not valid JSON', [
+    { field: 'body', message: 'is not valid JSON' },
+  ])
+}
+
+/** 413 for a body over `limitBytes`. */
+export function payloadTooLargeError(limitBytes: number) {
   return new BridgeError(
     'payload_too_large',
     `Request body is larger than the limit of ${limitBytes} bytes`,

@@ -1,15 +1,44 @@
 /**
- * The entry point of the `app/api/**​/route.ts` files: they hand Sim's request to the bridge the
- * host registered at boot, so route files stay one line. The standalone host registers its bridge
- * with `registerRouteBridge`; inside Sim nothing boots first, so Sim's adapter
- * (`lib/parlant/sim/route.ts`, which the installed route files import) registers a factory and the
- * bridge is created by the first request. This module stays free of Sim imports.
+ * The entry point of the `app/api/**​/route.ts` files: each hands its request, with its own
+ * `parseRequest(contract, request, context, parlantParseOptions)`, to the bridge the host
+ * registered at boot. The standalone host registers its bridge with `registerRouteBridge`; inside
+ * Sim nothing boots first, so Sim's adapter (`lib/parlant/sim/route.ts`, which the installed route
+ * files import) registers a factory and the bridge is created by the first request. This module
+ * stays free of Sim imports.
  */
-import { json } from '@/lib/parlant/api/http'
+import type { z } from 'zod'
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  invalidJsonError,
+  json,
+  payloadTooLargeError,
+  validationError,
+} from '@/lib/parlant/api/http'
+import type { RouteParse } from '@/lib/parlant/api/router'
 import type { Bridge } from '@/lib/parlant/bridge'
 import { isBridgeError } from '@/lib/parlant/errors'
 
 type RouteBridge = Pick<Bridge, 'handle'>
+
+/**
+ * The options route files give Sim's `parseRequest`: the bridge's body limit, an optional body
+ * (routes whose body is required say so in their contract), and failures thrown as the bridge's
+ * errors — the bridge answers them in the route's own shape (`{ error, code, details }`, or
+ * `{ success: false, error }` on tool routes), which one response factory could not know.
+ */
+export const parlantParseOptions = {
+  maxBodyBytes: DEFAULT_BODY_LIMIT_BYTES,
+  optionalJsonBody: true,
+  validationErrorResponse: (error: z.ZodError): never => {
+    throw validationError(error)
+  },
+  invalidJsonResponse: (): never => {
+    throw invalidJsonError()
+  },
+  payloadTooLargeResponse: (): never => {
+    throw payloadTooLargeError(DEFAULT_BODY_LIMIT_BYTES)
+  },
+}
 
 let registered: RouteBridge | undefined
 let factory: (() => Promise<RouteBridge>) | undefined
@@ -47,8 +76,12 @@ function unavailable(request: Request, error: string, code = 'integration_disabl
   return json(tool ? { success: false, error } : { error, code }, status)
 }
 
-/** Serves one request of a bridge route file. */
-export async function parlantRoute(request: Request): Promise<Response> {
+/**
+ * Serves one request of a bridge route file. `parse` is the route file's contract validation; the
+ * bridge runs it after authentication and the rate limit (without it the bridge validates against
+ * the matched route's contract itself).
+ */
+export async function parlantRoute(request: Request, parse?: RouteParse): Promise<Response> {
   let bridge: RouteBridge | undefined
   try {
     bridge = await routeBridge()
@@ -60,7 +93,7 @@ export async function parlantRoute(request: Request): Promise<Response> {
   }
   if (!bridge) return unavailable(request, 'The Parlant bridge is not initialised on this server')
   return (
-    (await bridge.handle(request)) ??
+    (await bridge.handle(request, parse)) ??
     json({ error: 'No bridge route here', code: 'not_found' }, 404)
   )
 }

@@ -1,9 +1,11 @@
 /**
- * The bridge's small router: matches a Web `Request` to a route, then runs the same pipeline for
- * every route — integration switch (503), authentication (401), agent-token scope (403), rate limit
- * per caller (429; writes and reads have separate budgets), the handler — and turns any failure into the one error shape.
+ * The bridge's small router: matches a Web `Request` to a route by its contract's method and path,
+ * then runs the same pipeline for every route — integration switch (503), authentication (401),
+ * agent-token scope (403), rate limit per caller (429; writes and reads have separate budgets),
+ * the request validated against the route's contract (400 naming each field), the handler — and
+ * turns any failure into the one error shape.
  */
-
+import type { z } from 'zod'
 import { authenticate, type Principal, principalKey } from '@/lib/parlant/api/access'
 import type { ChatPort } from '@/lib/parlant/api/chat-port'
 import {
@@ -11,6 +13,7 @@ import {
   errorHeaders,
   errorResponse,
   json,
+  parseOrThrow,
   readJsonBody,
   toBridgeError,
 } from '@/lib/parlant/api/http'
@@ -34,30 +37,64 @@ export interface ApiDeps {
   bodyLimitBytes?: number
 }
 
-/** What a handler gets. */
+/**
+ * What the router needs of a route contract (Sim's `ApiRouteContract` fits it): method, path with
+ * `[name]` segments, and the zod schemas of the params, query and body.
+ */
+export interface RouteContract {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  path: string
+  params?: z.ZodType
+  query?: z.ZodType
+  body?: z.ZodType
+}
+
+/** The output of a contract's slice; `undefined` when the contract declares none. */
+type Parsed<S extends z.ZodType | undefined> = [NonNullable<S>] extends [never]
+  ? undefined
+  : z.output<NonNullable<S>>
+
+/** A request validated against contract `C` (a slice the contract omits is `undefined`). */
+export interface RouteInput<C extends RouteContract> {
+  params: Parsed<C['params']>
+  query: Parsed<C['query']>
+  body: Parsed<C['body']>
+}
+
+/**
+ * How a route file validates inside the pipeline: its own `parseRequest(contract, request,
+ * context, parlantParseOptions)` (Sim's, in Sim), called once the caller is authenticated and
+ * within the rate limit. A failure it renders as a response is answered as is.
+ */
+export type RouteParse = () => Promise<
+  | { success: true; data: { params?: unknown; query?: unknown; body?: unknown } }
+  | { success: false; response: Response }
+>
+
+/** Who calls and what they may use. */
 export interface RouteContext {
   request: Request
-  params: Record<string, string>
-  query: URLSearchParams
   principal: Principal
   deps: ApiDeps
-  /** The JSON body (undefined when there is none), read once with the size limit. */
-  body(): Promise<unknown>
 }
 
 /** `api` routes answer `{ ...data }` / `{ error, code, details? }`; `tool` routes Sim's shape. */
 export type RouteShape = 'api' | 'tool'
 
-export interface RouteDefinition {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
-  /** Path with `:name` segments. */
-  pattern: string
+export interface RouteDefinition<C extends RouteContract = RouteContract> {
+  /** Method, path and input schemas: the route file validates with the same contract. */
+  contract: C
   shape: RouteShape
   /** Agent tokens may call it (for their own agent only; the handler checks which). */
   tokenAccess?: boolean
   /** Subject to the per-caller rate limit. */
   mutating?: boolean
-  handle(ctx: RouteContext): Promise<{ status?: number; body: unknown }>
+  handle(ctx: RouteContext, input: RouteInput<C>): Promise<{ status?: number; body: unknown }>
+}
+
+/** Declares a route; its handler's input is typed by its contract. */
+export function defineRoute<C extends RouteContract>(route: RouteDefinition<C>): RouteDefinition {
+  return route
 }
 
 /** Path prefixes the bridge owns; anything else is not a bridge route. */
@@ -67,23 +104,58 @@ function isBridgePath(path: string) {
   return BRIDGE_PREFIXES.some((prefix) => path.startsWith(prefix) || `${path}/` === prefix)
 }
 
-function matchPattern(pattern: string, path: string): Record<string, string> | undefined {
-  const want = pattern.split('/').filter(Boolean)
+function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const want = template.split('/').filter(Boolean)
   const have = path.split('/').filter(Boolean)
   if (want.length !== have.length) return undefined
   const params: Record<string, string> = {}
   for (let i = 0; i < want.length; i++) {
     const part = want[i] as string
     const value = have[i] as string
-    if (part.startsWith(':')) {
+    const name = /^\[(\w+)\]$/.exec(part)?.[1]
+    if (name) {
       try {
-        params[part.slice(1)] = decodeURIComponent(value)
+        params[name] = decodeURIComponent(value)
       } catch {
-        params[part.slice(1)] = value
+        params[name] = value
       }
     } else if (part !== value) return undefined
   }
   return params
+}
+
+/** The query as Sim's `parseRequest` sees it: a repeated key becomes an array. */
+function queryObject(searchParams: URLSearchParams) {
+  const query: Record<string, string | string[]> = {}
+  for (const key of new Set(searchParams.keys())) {
+    const values = searchParams.getAll(key)
+    query[key] = values.length > 1 ? values : (values[0] ?? '')
+  }
+  return query
+}
+
+/**
+ * The bridge's own validation, for hosts that hand it the raw request (the standalone host): the
+ * body read with the size limit (413) as JSON (415), then params, query and body, each against
+ * the contract's schema (400 naming the fields).
+ */
+async function parseWithContract(
+  contract: RouteContract,
+  request: Request,
+  params: Record<string, string>,
+  bodyLimitBytes: number
+): Promise<RouteInput<RouteContract>> {
+  const rawBody =
+    contract.body && contract.method !== 'GET'
+      ? await readJsonBody(request, bodyLimitBytes)
+      : undefined
+  return {
+    params: contract.params ? parseOrThrow(contract.params, params) : undefined,
+    query: contract.query
+      ? parseOrThrow(contract.query, queryObject(new URL(request.url).searchParams))
+      : undefined,
+    body: contract.body ? parseOrThrow(contract.body, rawBody) : undefined,
+  }
 }
 
 function shapeError(shape: RouteShape, error: BridgeError) {
@@ -95,7 +167,14 @@ function shapeError(shape: RouteShape, error: BridgeError) {
 export function createRouter(routes: readonly RouteDefinition[], deps: ApiDeps) {
   const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
 
-  return async function handle(request: Request): Promise<Response | undefined> {
+  /**
+   * Answers a bridge request, or undefined for any other path. `parse` is the route file's
+   * validation; without one the bridge validates against the matched route's contract itself.
+   */
+  return async function handle(
+    request: Request,
+    parse?: RouteParse
+  ): Promise<Response | undefined> {
     const url = new URL(request.url)
     const path = url.pathname.replace(/\/+$/, '') || '/'
     if (!isBridgePath(path)) return undefined
@@ -110,14 +189,14 @@ export function createRouter(routes: readonly RouteDefinition[], deps: ApiDeps) 
       )
     }
     const candidates = routes
-      .map((route) => ({ route, params: matchPattern(route.pattern, path) }))
+      .map((route) => ({ route, params: matchPath(route.contract.path, path) }))
       .filter((c): c is { route: RouteDefinition; params: Record<string, string> } => !!c.params)
     if (candidates.length === 0) {
       return shapeError(shape, new BridgeError('not_found', `No bridge route at ${path}`))
     }
-    const match = candidates.find((c) => c.route.method === request.method)
+    const match = candidates.find((c) => c.route.contract.method === request.method)
     if (!match) {
-      const allow = [...new Set(candidates.map((c) => c.route.method))].join(', ')
+      const allow = [...new Set(candidates.map((c) => c.route.contract.method))].join(', ')
       const error = new BridgeError(
         'validation_error',
         `Method ${request.method} is not allowed here; use ${allow}`
@@ -146,18 +225,19 @@ export function createRouter(routes: readonly RouteDefinition[], deps: ApiDeps) 
           })
         }
       }
-      let bodyRead: Promise<unknown> | undefined
-      const result = await route.handle({
-        request,
-        params,
-        query: url.searchParams,
-        principal,
-        deps,
-        body: () => {
-          bodyRead ??= readJsonBody(request, limit)
-          return bodyRead
-        },
-      })
+      let input: RouteInput<RouteContract>
+      if (parse) {
+        const parsed = await parse()
+        if (!parsed.success) return parsed.response
+        input = {
+          params: parsed.data.params,
+          query: parsed.data.query,
+          body: parsed.data.body,
+        }
+      } else {
+        input = await parseWithContract(route.contract, request, params, limit)
+      }
+      const result = await route.handle({ request, principal, deps }, input)
       return json(result.body, result.status ?? 200)
     } catch (error) {
       return shapeError(shape, toBridgeError(error, deps.host.logger))

@@ -1,70 +1,46 @@
 /**
- * The bridge's routes (architecture analysis §2.3, plus status and Sim's tool routes). Each handler
- * validates its params, query and body first (400 naming the field, before anything changes), then
- * checks permission, then acts through the lifecycle, token or chat service.
+ * The bridge's routes (architecture analysis §2.3, plus status and Sim's tool routes). Each is
+ * declared by its route contract (`lib/api/contracts/parlant.ts`): the router validates params,
+ * query and body against it first (400 naming the field, before anything changes), then the
+ * handler checks permission and acts through the lifecycle, token or chat service.
  */
 import { createHash } from 'node:crypto'
-import { z } from 'zod'
+import {
+  chatParlantAgentContract,
+  createParlantAgentContract,
+  deleteParlantAgentContract,
+  getParlantAgentContract,
+  getParlantAgentStatusContract,
+  issueParlantTokenContract,
+  listParlantAgentsContract,
+  listParlantWorkspaceAgentsContract,
+  parlantChatToolContract,
+  parlantGetStatusToolContract,
+  parlantListAgentsToolContract,
+  parlantStartAgentToolContract,
+  parlantStopAgentToolContract,
+  revokeParlantTokenContract,
+  startParlantAgentContract,
+  stopParlantAgentContract,
+  updateParlantAgentContract,
+  verifyParlantTokenContract,
+} from '@/lib/api/contracts/parlant'
 import { requireAgentAccess, requireWorkspaceAccess } from '@/lib/parlant/api/access'
 import type { ChatTurnRequest } from '@/lib/parlant/api/chat-port'
-import {
-  chatBodySchema,
-  createAgentBodySchema,
-  issueTokenBodySchema,
-  toolAgentBodySchema,
-  toolChatBodySchema,
-  toolListBodySchema,
-  updateAgentBodySchema,
-  verifyTokenBodySchema,
-  workspaceBodySchema,
-  workspaceQuerySchema,
-} from '@/lib/parlant/api/contracts'
-import { parseOrThrow } from '@/lib/parlant/api/http'
-import type { RouteContext, RouteDefinition } from '@/lib/parlant/api/router'
+import { defineRoute, type RouteContext, type RouteDefinition } from '@/lib/parlant/api/router'
 import { BridgeError } from '@/lib/parlant/errors'
 import type { AgentView } from '@/lib/parlant/schemas'
-import {
-  agentIdSchema,
-  entityIdSchema,
-  permissionSatisfies,
-  workspaceIdSchema,
-} from '@/lib/parlant/schemas'
+import { permissionSatisfies } from '@/lib/parlant/schemas'
 
-const agentParams = z.object({ agentId: agentIdSchema })
-const tokenParams = z.object({ tokenId: entityIdSchema })
-const workspaceParams = z.object({ workspaceId: workspaceIdSchema })
-
-function queryObject(ctx: RouteContext) {
-  return Object.fromEntries(ctx.query.entries())
-}
-
-function workspaceFromQuery(ctx: RouteContext) {
-  return parseOrThrow(workspaceQuerySchema, queryObject(ctx)).workspaceId
-}
-
-/** A body that must be present. */
-async function requiredBody(ctx: RouteContext) {
-  const body = await ctx.body()
-  if (body === undefined) {
-    throw new BridgeError(
-      'validation_error',
-      'Invalid request: body: is required (a JSON object)',
-      [{ field: 'body', message: 'is required (a JSON object)' }]
-    )
-  }
-  return body
-}
-
-/** `workspaceId` from the body or, failing that, the query; 400 naming it when absent. */
-function pickWorkspace(fromBody: string | undefined, ctx: RouteContext) {
-  if (fromBody !== undefined) return fromBody
-  const fromQuery = ctx.query.get('workspaceId')
-  if (fromQuery === null) {
+/** The workspace from the body, else the query; 400 naming it when neither has one. */
+function pickWorkspace(fromBody: string | undefined, fromQuery: string | undefined) {
+  const workspaceId = fromBody ?? fromQuery
+  if (workspaceId === undefined) {
     throw new BridgeError('validation_error', 'Invalid request: workspaceId: is required', [
       { field: 'workspaceId', message: 'is required' },
     ])
   }
-  return parseOrThrow(workspaceIdSchema, fromQuery, 'workspaceId')
+  return workspaceId
 }
 
 function userIdOf(ctx: RouteContext) {
@@ -98,7 +74,7 @@ const listAgents = async (ctx: RouteContext, workspaceId: string) => {
 }
 
 /** Sim's tool routes take the workspace from the body or the forwarded `_context`. */
-function toolWorkspace(body: { workspaceId?: string; _context?: { workspaceId?: string } }) {
+function toolWorkspace(body: { workspaceId?: string; _context?: { workspaceId?: string } } = {}) {
   const workspaceId = body.workspaceId ?? body._context?.workspaceId
   if (!workspaceId) {
     throw new BridgeError('validation_error', 'Invalid request: workspaceId: is required', [
@@ -107,28 +83,24 @@ function toolWorkspace(body: { workspaceId?: string; _context?: { workspaceId?: 
   }
   return workspaceId
 }
-
 /** Every route of the bridge. */
 export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
-  {
-    method: 'GET',
-    pattern: '/api/parlant/agents',
+  defineRoute({
+    contract: listParlantAgentsContract,
     shape: 'api',
-    handle: (ctx) => listAgents(ctx, workspaceFromQuery(ctx)),
-  },
-  {
-    method: 'GET',
-    pattern: '/api/parlant/workspaces/:workspaceId/agents',
+    handle: (ctx, { query }) => listAgents(ctx, query.workspaceId),
+  }),
+  defineRoute({
+    contract: listParlantWorkspaceAgentsContract,
     shape: 'api',
-    handle: (ctx) => listAgents(ctx, parseOrThrow(workspaceParams, ctx.params).workspaceId),
-  },
-  {
-    method: 'POST',
-    pattern: '/api/parlant/agents',
+    handle: (ctx, { params }) => listAgents(ctx, params.workspaceId),
+  }),
+  defineRoute({
+    contract: createParlantAgentContract,
     shape: 'api',
     mutating: true,
-    async handle(ctx) {
-      const { workspaceId, ...input } = parseOrThrow(createAgentBodySchema, await requiredBody(ctx))
+    async handle(ctx, { body }) {
+      const { workspaceId, ...input } = body
       const { userId } = await requireWorkspaceAccess(
         ctx.deps.host,
         ctx.principal,
@@ -140,87 +112,70 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
         body: { agent: await ctx.deps.lifecycle.create(workspaceId, userId, input) },
       }
     },
-  },
-  {
-    method: 'GET',
-    pattern: '/api/parlant/agents/:agentId',
+  }),
+  defineRoute({
+    contract: getParlantAgentContract,
     shape: 'api',
-    async handle(ctx) {
-      const { agentId } = parseOrThrow(agentParams, ctx.params)
-      const workspaceId = workspaceFromQuery(ctx)
+    async handle(ctx, { params: { agentId }, query: { workspaceId } }) {
       await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, agentId, 'read')
       return { body: { agent: await ctx.deps.lifecycle.get(workspaceId, agentId) } }
     },
-  },
-  {
-    method: 'PUT',
-    pattern: '/api/parlant/agents/:agentId',
+  }),
+  defineRoute({
+    contract: updateParlantAgentContract,
     shape: 'api',
     mutating: true,
-    async handle(ctx) {
-      const { agentId } = parseOrThrow(agentParams, ctx.params)
-      const { workspaceId: bodyWorkspace, ...changes } = parseOrThrow(
-        updateAgentBodySchema,
-        await requiredBody(ctx)
-      )
-      const workspaceId = pickWorkspace(bodyWorkspace, ctx)
+    async handle(ctx, { params: { agentId }, query, body }) {
+      const { workspaceId: bodyWorkspace, ...changes } = body
+      const workspaceId = pickWorkspace(bodyWorkspace, query.workspaceId)
       await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, agentId, 'write')
       return { body: { agent: await ctx.deps.lifecycle.update(workspaceId, agentId, changes) } }
     },
-  },
-  {
-    method: 'DELETE',
-    pattern: '/api/parlant/agents/:agentId',
+  }),
+  defineRoute({
+    contract: deleteParlantAgentContract,
     shape: 'api',
     mutating: true,
-    async handle(ctx) {
-      const { agentId } = parseOrThrow(agentParams, ctx.params)
-      const workspaceId = workspaceFromQuery(ctx)
+    async handle(ctx, { params: { agentId }, query: { workspaceId } }) {
       await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, agentId, 'admin')
       return { body: await ctx.deps.lifecycle.delete(workspaceId, agentId) }
     },
-  },
-  ...(['start', 'stop'] as const).map(
-    (action): RouteDefinition => ({
-      method: 'POST',
-      pattern: `/api/parlant/agents/:agentId/${action}`,
+  }),
+  ...(
+    [
+      ['start', startParlantAgentContract],
+      ['stop', stopParlantAgentContract],
+    ] as const
+  ).map(([action, contract]) =>
+    defineRoute({
+      contract,
       shape: 'api',
       mutating: true,
-      async handle(ctx) {
-        const { agentId } = parseOrThrow(agentParams, ctx.params)
-        const body = parseOrThrow(workspaceBodySchema, (await ctx.body()) ?? {})
-        const workspaceId = pickWorkspace(body.workspaceId, ctx)
+      async handle(ctx, { params: { agentId }, query, body }) {
+        const workspaceId = pickWorkspace(body?.workspaceId, query.workspaceId)
         await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, agentId, 'write')
         const agent = await ctx.deps.lifecycle[action](workspaceId, agentId)
         return { body: { agent } }
       },
     })
   ),
-  {
-    method: 'GET',
-    pattern: '/api/parlant/agents/:agentId/status',
+  defineRoute({
+    contract: getParlantAgentStatusContract,
     shape: 'api',
     tokenAccess: true,
-    async handle(ctx) {
-      const { agentId } = parseOrThrow(agentParams, ctx.params)
-      const workspaceId = workspaceFromQuery(ctx)
+    async handle(ctx, { params: { agentId }, query: { workspaceId } }) {
       await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, agentId, 'read')
       return { body: { status: await ctx.deps.lifecycle.status(workspaceId, agentId) } }
     },
-  },
-  {
-    method: 'POST',
-    pattern: '/api/parlant/agents/:agentId/chat',
+  }),
+  defineRoute({
+    contract: chatParlantAgentContract,
     shape: 'api',
     tokenAccess: true,
     mutating: true,
-    async handle(ctx) {
-      const { agentId } = parseOrThrow(agentParams, ctx.params)
-      const { workspaceId: bodyWorkspace, ...input } = parseOrThrow(
-        chatBodySchema,
-        await requiredBody(ctx)
-      )
-      const workspaceId = pickWorkspace(bodyWorkspace, ctx)
+    async handle(ctx, { params: { agentId }, query, body }) {
+      const { workspaceId: bodyWorkspace, ...input } = body
+      const workspaceId = pickWorkspace(bodyWorkspace, query.workspaceId)
       await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, agentId, 'write')
       const caller =
         ctx.principal.kind === 'user'
@@ -238,14 +193,12 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
       })
       return { body: { result } }
     },
-  },
-  {
-    method: 'POST',
-    pattern: '/api/parlant/auth/token',
+  }),
+  defineRoute({
+    contract: issueParlantTokenContract,
     shape: 'api',
     mutating: true,
-    async handle(ctx) {
-      const input = parseOrThrow(issueTokenBodySchema, await requiredBody(ctx))
+    async handle(ctx, { body: input }) {
       const { userId } = await requireWorkspaceAccess(
         ctx.deps.host,
         ctx.principal,
@@ -264,14 +217,12 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
       })
       return { status: 201, body: issued }
     },
-  },
-  {
-    method: 'POST',
-    pattern: '/api/parlant/auth/verify',
+  }),
+  defineRoute({
+    contract: verifyParlantTokenContract,
     shape: 'api',
     tokenAccess: true,
-    async handle(ctx) {
-      const { token } = parseOrThrow(verifyTokenBodySchema, await requiredBody(ctx))
+    async handle(ctx, { body: { token } }) {
       const verified = await ctx.deps.tokens.verify(token)
       if (!verified) return { body: { valid: false } }
       // Where a token belongs is told only to callers who may see that agent anyway.
@@ -293,15 +244,12 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
         },
       }
     },
-  },
-  {
-    method: 'DELETE',
-    pattern: '/api/parlant/auth/token/:tokenId',
+  }),
+  defineRoute({
+    contract: revokeParlantTokenContract,
     shape: 'api',
     mutating: true,
-    async handle(ctx) {
-      const { tokenId } = parseOrThrow(tokenParams, ctx.params)
-      const workspaceId = workspaceFromQuery(ctx)
+    async handle(ctx, { params: { tokenId }, query: { workspaceId } }) {
       const { userId, permission } = await requireWorkspaceAccess(
         ctx.deps.host,
         ctx.principal,
@@ -320,15 +268,14 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
       await ctx.deps.tokens.revoke(workspaceId, tokenId)
       return { body: { revoked: true, tokenId } }
     },
-  },
+  }),
 
   // ------------------------------------------------------------- Sim's tool-facing routes
-  {
-    method: 'POST',
-    pattern: '/api/tools/parlant/list',
+  defineRoute({
+    contract: parlantListAgentsToolContract,
     shape: 'tool',
-    async handle(ctx) {
-      const workspaceId = toolWorkspace(parseOrThrow(toolListBodySchema, (await ctx.body()) ?? {}))
+    async handle(ctx, { body }) {
+      const workspaceId = toolWorkspace(body)
       await requireWorkspaceAccess(ctx.deps.host, ctx.principal, workspaceId, 'read')
       const agents = await ctx.deps.lifecycle.list(workspaceId)
       return {
@@ -346,16 +293,20 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
         },
       }
     },
-  },
-  ...(['start', 'stop', 'status'] as const).map(
-    (action): RouteDefinition => ({
-      method: 'POST',
-      pattern: `/api/tools/parlant/${action}`,
+  }),
+  ...(
+    [
+      ['start', parlantStartAgentToolContract],
+      ['stop', parlantStopAgentToolContract],
+      ['status', parlantGetStatusToolContract],
+    ] as const
+  ).map(([action, contract]) =>
+    defineRoute({
+      contract,
       shape: 'tool',
       tokenAccess: action === 'status',
       mutating: action !== 'status',
-      async handle(ctx) {
-        const body = parseOrThrow(toolAgentBodySchema, await requiredBody(ctx))
+      async handle(ctx, { body }) {
         const workspaceId = toolWorkspace(body)
         const need = action === 'status' ? 'read' : 'write'
         await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, body.agentId, need)
@@ -367,14 +318,12 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
       },
     })
   ),
-  {
-    method: 'POST',
-    pattern: '/api/tools/parlant/chat',
+  defineRoute({
+    contract: parlantChatToolContract,
     shape: 'tool',
     tokenAccess: true,
     mutating: true,
-    async handle(ctx) {
-      const body = parseOrThrow(toolChatBodySchema, await requiredBody(ctx))
+    async handle(ctx, { body }) {
       const workspaceId = toolWorkspace(body)
       await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, body.agentId, 'write')
       if (!ctx.deps.chat) throw chatUnavailable()
@@ -408,5 +357,5 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
       })
       return { body: { success: true, output: { ...result, status: 'active' } } }
     },
-  },
+  }),
 ]

@@ -1,7 +1,20 @@
+import { createParlantAgentContract, listParlantAgentsContract } from '@/lib/api/contracts/parlant'
+import { parseRequest } from '@/lib/api/server'
 import { withRouteHandler } from '@/lib/core/utils/with-route-handler'
-import { parlantRoute } from '@/lib/parlant/api/route-entry'
+import { parlantParseOptions, parlantRoute } from '@/lib/parlant/api/route-entry'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = withRouteHandler(parlantRoute)
-export const POST = withRouteHandler(parlantRoute)
+/** Lists the workspace’s agents. */
+export const GET = withRouteHandler((request) =>
+  parlantRoute(request, () =>
+    parseRequest(listParlantAgentsContract, request, {}, parlantParseOptions)
+  )
+)
+
+/** Creates an agent. */
+export const POST = withRouteHandler((request) =>
+  parlantRoute(request, () =>
+    parseRequest(createParlantAgentContract, request, {}, parlantParseOptions)
+  )
+)

@@ -1,8 +1,32 @@
+import {
+  deleteParlantAgentContract,
+  getParlantAgentContract,
+  updateParlantAgentContract,
+} from '@/lib/api/contracts/parlant'
+import { parseRequest } from '@/lib/api/server'
 import { withRouteHandler } from '@/lib/core/utils/with-route-handler'
-import { parlantRoute } from '@/lib/parlant/api/route-entry'
+import { parlantParseOptions, parlantRoute } from '@/lib/parlant/api/route-entry'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = withRouteHandler(parlantRoute)
-export const PUT = withRouteHandler(parlantRoute)
-export const DELETE = withRouteHandler(parlantRoute)
+/** Reads an agent. */
+export const GET = withRouteHandler((request, context: { params: Promise<{ agentId: string }> }) =>
+  parlantRoute(request, () =>
+    parseRequest(getParlantAgentContract, request, context, parlantParseOptions)
+  )
+)
+
+/** Changes an agent’s given fields. */
+export const PUT = withRouteHandler((request, context: { params: Promise<{ agentId: string }> }) =>
+  parlantRoute(request, () =>
+    parseRequest(updateParlantAgentContract, request, context, parlantParseOptions)
+  )
+)
+
+/** Deletes an agent. */
+export const DELETE = withRouteHandler(
+  (request, context: { params: Promise<{ agentId: string }> }) =>
+    parlantRoute(request, () =>
+      parseRequest(deleteParlantAgentContract, request, context, parlantParseOptions)
+    )
+)

@@ -1,6 +1,13 @@
+import { issueParlantTokenContract } from '@/lib/api/contracts/parlant'
+import { parseRequest } from '@/lib/api/server'
 import { withRouteHandler } from '@/lib/core/utils/with-route-handler'
-import { parlantRoute } from '@/lib/parlant/api/route-entry'
+import { parlantParseOptions, parlantRoute } from '@/lib/parlant/api/route-entry'
 
 export const dynamic = 'force-dynamic'
 
-export const POST = withRouteHandler(parlantRoute)
+/** Issues an agent token. */
+export const POST = withRouteHandler((request) =>
+  parlantRoute(request, () =>
+    parseRequest(issueParlantTokenContract, request, {}, parlantParseOptions)
+  )
+)

@@ -1,6 +1,13 @@
+import { chatParlantAgentContract } from '@/lib/api/contracts/parlant'
+import { parseRequest } from '@/lib/api/server'
 import { withRouteHandler } from '@/lib/core/utils/with-route-handler'
-import { parlantRoute } from '@/lib/parlant/api/route-entry'
+import { parlantParseOptions, parlantRoute } from '@/lib/parlant/api/route-entry'
 
 export const dynamic = 'force-dynamic'
 
-export const POST = withRouteHandler(parlantRoute)
+/** One chat turn with an agent. */
+export const POST = withRouteHandler((request, context: { params: Promise<{ agentId: string }> }) =>
+  parlantRoute(request, () =>
+    parseRequest(chatParlantAgentContract, request, context, parlantParseOptions)
+  )
+)

@@ -1,6 +1,13 @@
+import { getParlantAgentStatusContract } from '@/lib/api/contracts/parlant'
+import { parseRequest } from '@/lib/api/server'
 import { withRouteHandler } from '@/lib/core/utils/with-route-handler'
-import { parlantRoute } from '@/lib/parlant/api/route-entry'
+import { parlantParseOptions, parlantRoute } from '@/lib/parlant/api/route-entry'
 
 export const dynamic = 'force-dynamic'
 
-export const GET = withRouteHandler(parlantRoute)
+/** An agent’s lifecycle status. */
+export const GET = withRouteHandler((request, context: { params: Promise<{ agentId: string }> }) =>
+  parlantRoute(request, () =>
+    parseRequest(getParlantAgentStatusContract, request, context, parlantParseOptions)
+  )
+)
