@@ -28,7 +28,8 @@ export function useAgentSubscriptions(agentIds: readonly string[]) {
  * been mounted first. Returns the workspace id (empty outside a workspace).
  */
 export function useParlantWorkspace(): string {
-  const params = useParams<{ workspaceId?: string }>()
+  const params = useParams<{ workspaceId: string }>()
+  // Outside a workspace route (a page without the segment) there is nothing to scope to.
   const workspaceId = typeof params?.workspaceId === 'string' ? params.workspaceId : ''
   const ensureWorkspace = useParlantStore((state) => state.ensureWorkspace)
   useEffect(() => {
