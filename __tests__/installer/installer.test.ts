@@ -364,7 +364,7 @@ describe('install into a Sim checkout', () => {
     writeFileSync(
       join(root, 'biome.json'),
       JSON.stringify({
-        formatter: { enabled: false },
+        formatter: { enabled: true, indentStyle: 'space', indentWidth: 2, lineWidth: 100 },
         linter: { enabled: false },
         assist: {
           actions: {
@@ -394,6 +394,7 @@ describe('install into a Sim checkout', () => {
       'apps/realtime/src/index.ts',
       'apps/realtime/src/routes/http.ts',
       'packages/platform-authz/src/rooms.ts',
+      'packages/db/parlant-schema.ts',
       listFiles(root).find((p) => p.endsWith('modal-registry.ts')) as string,
     ]
     const biome = join(REPO, 'node_modules/.bin/biome')
@@ -402,9 +403,16 @@ describe('install into a Sim checkout', () => {
       ['check', '--formatter-enabled=false', '--linter-enabled=false', ...edited],
       { cwd: root, encoding: 'utf8' }
     )
-    expect(result.stdout + result.stderr).toMatch(/Checked 7 files/)
+    expect(result.stdout + result.stderr).toMatch(/Checked 8 files/)
     expect(result.stdout + result.stderr).not.toContain('organizeImports')
     expect(result.status).toBe(0)
+    // The drizzle snapshot as Sim's formatter prints it (Sim lints packages/db/migrations/meta).
+    const format = spawnSync(biome, ['format', 'packages/db/migrations/meta/0002_snapshot.json'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+    expect(format.stdout + format.stderr).toMatch(/Checked 1 file/)
+    expect(format.status).toBe(0)
   })
 
   it("records what Sim's generators wrote, and --uninstall undoes it", () => {

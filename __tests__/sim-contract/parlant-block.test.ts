@@ -295,7 +295,7 @@ describe('Parlant block: selector-backed sub-blocks', () => {
 
   it('fetches the workspace agents from the bridge route and keys the cache by workspace', async () => {
     const selector = parlantSelectors['parlant.agents']
-    const args = { key: 'parlant.agents', context: { workspaceId: 'ws 1' } }
+    const args = { key: 'parlant.agents' as const, context: { workspaceId: 'ws 1' } }
     expect(selector.getQueryKey(args)).toEqual(['selectors', 'parlant.agents', 'ws 1'])
     expect(selector.enabled(args)).toBe(true)
     expect(selector.enabled({ key: 'parlant.agents', context: {} })).toBe(false)
@@ -322,7 +322,7 @@ describe('Parlant block: selector-backed sub-blocks', () => {
     } finally {
       globalThis.fetch = originalFetch
     }
-    expect(calls[0]).toBe('/api/parlant/agents?workspaceId=ws%201')
+    expect(calls[0]).toBe('/api/parlant/agents?workspaceId=ws+1')
   })
 })
 

@@ -223,3 +223,32 @@ export function append(id: string, lines: string[]) {
     return `${body}\n${marked('', id, lines).join('\n')}\n`
   }
 }
+
+/**
+ * Re-sorts a module's leading import statements by Sim's import order, for a file whose
+ * specifiers the installer rewrote (an alias turned relative moves to the end).
+ */
+export function sortImports(text: string) {
+  const rows = text.split('\n')
+  const statements: Array<{ source: string; lines: string[] }> = []
+  let first = -1
+  let i = 0
+  while (i < rows.length) {
+    if (!/^import\s/.test(rows[i] ?? '')) {
+      if (first >= 0 && (rows[i] ?? '').trim() !== '') break
+      i++
+      continue
+    }
+    if (first < 0) first = i
+    let end = i
+    while (end < rows.length && !/from\s+'[^']+'|^import\s+'[^']+'/.test(rows[end] ?? '')) end++
+    const lines = rows.slice(i, end + 1)
+    statements.push({ source: (rows[end] ?? '').match(/'([^']+)'/)?.[1] ?? '', lines })
+    i = end + 1
+  }
+  if (first < 0) return text
+  const count = statements.reduce((sum, statement) => sum + statement.lines.length, 0)
+  const sorted = [...statements].sort((a, b) => compareImports(a.source, b.source))
+  rows.splice(first, count, ...sorted.flatMap((statement) => statement.lines))
+  return rows.join('\n')
+}

@@ -89,6 +89,25 @@ export function addJournalEntry(plan: MigrationPlan) {
   }
 }
 
+/**
+ * JSON as Sim's Biome formatter prints it (Sim formats drizzle's snapshots, `biome.json`: JSON
+ * indent 2, line width 100): objects expanded, an array of plain values on one line when it fits.
+ */
+export function formatJson(value: unknown) {
+  const text = JSON.stringify(value, null, 2)
+  return text.replace(
+    /^( *)("[^"\n]*": )?\[\n((?: *(?:"(?:[^"\\\n]|\\.)*"|-?[\d.eE+-]+|true|false|null),?\n)+) *\]/gm,
+    (whole, indent: string, key = '', items: string) => {
+      const values = items
+        .split('\n')
+        .map((item) => item.trim().replace(/,$/, ''))
+        .filter(Boolean)
+      const line = `${indent}${key}[${values.join(', ')}]`
+      return line.length <= 100 ? line : whole
+    }
+  )
+}
+
 /** A stable UUID-shaped id from `seed`, so installing twice writes the same snapshot. */
 function stableId(seed: string) {
   const hex = createHash('sha256').update(seed).digest('hex')
@@ -118,5 +137,5 @@ export function buildSnapshot(simRoot: string, plan: MigrationPlan, ourSnapshotJ
     tables: { ...base.tables, ...ours.tables },
     enums: { ...base.enums, ...ours.enums },
   }
-  return `${JSON.stringify(merged, null, 2)}${previousText.endsWith('\n') ? '\n' : ''}`
+  return `${formatJson(merged)}${previousText.endsWith('\n') ? '\n' : ''}`
 }

@@ -16,6 +16,7 @@ import {
   insertImport,
   MARKER,
   marked,
+  sortImports,
   stripMarkers,
 } from './edits'
 import { addJournalEntry, buildSnapshot, planMigration } from './migration'
@@ -188,9 +189,11 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
   copy(
     'lib/parlant/db/schema.ts',
     'packages/db/parlant-schema.ts',
-    read('lib/parlant/db/schema.ts')
-      .replace("from '@sim/db/schema'", "from './schema'")
-      .replace("from '@/lib/parlant/schemas'", "from './parlant-schemas'")
+    sortImports(
+      read('lib/parlant/db/schema.ts')
+        .replace("from '@sim/db/schema'", "from './schema'")
+        .replace("from '@/lib/parlant/schemas'", "from './parlant-schemas'")
+    )
   )
   copy('lib/parlant/schemas.ts', 'packages/db/parlant-schemas.ts')
   const migration = planMigration(simRoot)

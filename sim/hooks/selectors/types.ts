@@ -1,8 +1,10 @@
 /**
  * Shim of `apps/sim/hooks/selectors/types.ts`: how a remote option list for a `selectorKey`
- * sub-block is declared. In Sim `SelectorKey` is a closed union; here any string.
+ * sub-block is declared. `SelectorKey` is a closed union in Sim too (the installer adds ours).
  */
-export type SelectorKey = string
+import type { AnyApiRouteContract } from '@/lib/api/contracts/types'
+
+export type SelectorKey = 'parlant.agents'
 
 /** Values a selector may read: the surface's ids and sibling sub-block values. */
 export interface SelectorContext {
@@ -26,6 +28,8 @@ export interface SelectorQueryArgs {
 
 export interface SelectorDefinition {
   key: SelectorKey
+  /** The route contracts the selector calls (Sim's boundary audit reads them). */
+  contracts?: readonly AnyApiRouteContract[]
   staleTime?: number
   getQueryKey: (args: SelectorQueryArgs) => readonly unknown[]
   enabled?: (args: SelectorQueryArgs) => boolean

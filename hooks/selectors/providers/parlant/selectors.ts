@@ -4,34 +4,25 @@ import type {
   SelectorOption,
   SelectorQueryArgs,
 } from '@/hooks/selectors/types'
+import { requestJson } from '@/lib/api/client/request'
+import { listParlantAgentsContract } from '@/lib/api/contracts/parlant'
 
 const PARLANT_SELECTOR_STALE = 30 * 1000
 
 /** Context fields `parlant.agents` reads; `workspaceId` comes from the surface, not a sub-block. */
 export const PARLANT_AGENTS_CONTEXT_FIELDS = ['workspaceId'] as const
 
-interface AgentListBody {
-  agents?: Array<{ id?: unknown; name?: unknown; status?: unknown }>
-}
-
+/** The workspace's agents as options, `name · status`, sorted by label. */
 async function fetchAgentOptions(
   workspaceId: string,
   signal?: AbortSignal
 ): Promise<SelectorOption[]> {
-  // boundary-raw-fetch: selector list of the workspace's Parlant agents, same-origin bridge route
-  const response = await fetch(
-    `/api/parlant/agents?workspaceId=${encodeURIComponent(workspaceId)}`,
-    { signal, credentials: 'same-origin' }
-  )
-  if (!response.ok) throw new Error(`Could not load Parlant agents (${response.status})`)
-  const body = (await response.json()) as AgentListBody
-  return (body.agents ?? [])
-    .filter((agent) => typeof agent.id === 'string' && typeof agent.name === 'string')
-    .map((agent) => ({
-      id: agent.id as string,
-      label:
-        typeof agent.status === 'string' ? `${agent.name} · ${agent.status}` : String(agent.name),
-    }))
+  const { agents } = await requestJson(listParlantAgentsContract, {
+    query: { workspaceId },
+    signal,
+  })
+  return agents
+    .map((agent) => ({ id: agent.id, label: `${agent.name} · ${agent.status}` }))
     .sort((a, b) => a.label.localeCompare(b.label))
 }
 
@@ -39,6 +30,7 @@ async function fetchAgentOptions(
 export const parlantSelectors = {
   'parlant.agents': {
     key: 'parlant.agents',
+    contracts: [listParlantAgentsContract],
     staleTime: PARLANT_SELECTOR_STALE,
     getQueryKey: ({ context }: SelectorQueryArgs) => [
       'selectors',
@@ -54,4 +46,4 @@ export const parlantSelectors = {
       return options.find((option) => option.id === detailId) ?? null
     },
   },
-} satisfies Record<SelectorKey, SelectorDefinition>
+} satisfies Partial<Record<SelectorKey, SelectorDefinition>>

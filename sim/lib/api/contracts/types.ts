@@ -82,28 +82,32 @@ export function defineRouteContract<
   return contract
 }
 
-type Slice<
-  C extends AnyApiRouteContract,
-  K extends 'params' | 'query' | 'body' | 'headers',
-> = C[K] extends ApiSchema ? C[K] : undefined
+/** The schema a contract declares in slot `K` (inferred from its generics, as Sim does). */
+type Slot<C extends AnyApiRouteContract, K extends 0 | 1 | 2 | 3> =
+  C extends ApiRouteContract<
+    infer TParams,
+    infer TQuery,
+    infer TBody,
+    infer THeaders,
+    ResponseMode,
+    ApiSchema | undefined
+  >
+    ? [TParams, TQuery, TBody, THeaders][K]
+    : undefined
 
 /** The parsed path params of a contract (`undefined` when it declares none). */
-export type ContractParams<C extends AnyApiRouteContract> = EmptySchemaOutput<Slice<C, 'params'>>
+export type ContractParams<C extends AnyApiRouteContract> = EmptySchemaOutput<Slot<C, 0>>
 /** The parsed query of a contract. */
-export type ContractQuery<C extends AnyApiRouteContract> = EmptySchemaOutput<Slice<C, 'query'>>
+export type ContractQuery<C extends AnyApiRouteContract> = EmptySchemaOutput<Slot<C, 1>>
 /** The parsed body of a contract. */
-export type ContractBody<C extends AnyApiRouteContract> = EmptySchemaOutput<Slice<C, 'body'>>
+export type ContractBody<C extends AnyApiRouteContract> = EmptySchemaOutput<Slot<C, 2>>
 /** The parsed headers of a contract. */
-export type ContractHeaders<C extends AnyApiRouteContract> = EmptySchemaOutput<Slice<C, 'headers'>>
+export type ContractHeaders<C extends AnyApiRouteContract> = EmptySchemaOutput<Slot<C, 3>>
 
-export type ContractParamsInput<C extends AnyApiRouteContract> = EmptySchemaInput<
-  Slice<C, 'params'>
->
-export type ContractQueryInput<C extends AnyApiRouteContract> = EmptySchemaInput<Slice<C, 'query'>>
-export type ContractBodyInput<C extends AnyApiRouteContract> = EmptySchemaInput<Slice<C, 'body'>>
-export type ContractHeadersInput<C extends AnyApiRouteContract> = EmptySchemaInput<
-  Slice<C, 'headers'>
->
+export type ContractParamsInput<C extends AnyApiRouteContract> = EmptySchemaInput<Slot<C, 0>>
+export type ContractQueryInput<C extends AnyApiRouteContract> = EmptySchemaInput<Slot<C, 1>>
+export type ContractBodyInput<C extends AnyApiRouteContract> = EmptySchemaInput<Slot<C, 2>>
+export type ContractHeadersInput<C extends AnyApiRouteContract> = EmptySchemaInput<Slot<C, 3>>
 
 /** The JSON answer of a contract. */
 export type ContractJsonResponse<C extends AnyApiRouteContract> =
