@@ -167,6 +167,60 @@ describe('bad input to every bridge route', () => {
     expect(route.dynamic).toBe('force-dynamic')
   })
 
+  it('route files validate with their contract after authentication, in the bridge’s shapes', async () => {
+    const auth = { authorization: `Bearer ${host.identity.apiKey}` }
+    const post = (url: string, body: unknown, headers: Record<string, string> = auth) =>
+      new Request(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const agents = await import('@/app/api/parlant/agents/route')
+    const bad = await agents.POST(
+      post('http://sim/api/parlant/agents', { workspaceId: 'dev-workspace', name: '', x: 1 }),
+      {}
+    )
+    expect(bad.status).toBe(400)
+    const body = (await bad.json()) as { code: string; details: Array<{ field: string }> }
+    expect(body.code).toBe('validation_error')
+    expect(body.details.map((d) => d.field).sort()).toEqual(['name', 'x'])
+
+    // Authentication comes first: an anonymous caller learns nothing about the body's faults.
+    const anonymous = await agents.POST(post('http://sim/api/parlant/agents', { name: '' }, {}), {})
+    expect(anonymous.status).toBe(401)
+
+    const start = await import('@/app/api/parlant/agents/[agentId]/start/route')
+    const badId = await start.POST(
+      post('http://sim/api/parlant/agents/a%20b/start?workspaceId=dev-workspace', {}),
+      { params: Promise.resolve({ agentId: 'a b' }) }
+    )
+    expect(badId.status).toBe(400)
+    expect(((await badId.json()) as { details: Array<{ field: string }> }).details[0]?.field).toBe(
+      'agentId'
+    )
+
+    const tool = await import('@/app/api/tools/parlant/status/route')
+    const toolBad = await tool.POST(
+      post('http://sim/api/tools/parlant/status', { _context: { workspaceId: 'dev-workspace' } }),
+      {}
+    )
+    expect(toolBad.status).toBe(400)
+    expect(await toolBad.json()).toEqual({
+      success: false,
+      error: expect.stringMatching(/^Invalid request: agentId: /),
+    })
+    const notJson = await tool.POST(
+      new Request('http://sim/api/tools/parlant/status', {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{',
+      }),
+      {}
+    )
+    expect(notJson.status).toBe(400)
+    expect(((await notJson.json()) as { error: string }).error).toMatch(/body: is not valid JSON/)
+  })
+
   it('rejects oversized bodies before parsing (413) and non-JSON bodies (415)', async () => {
     const headers = {
       authorization: `Bearer ${host.identity.apiKey}`,
