@@ -2,9 +2,11 @@
  * Chat through the host's HTTP routes (issue 4's router calling this chat service) on both
  * engines: a retried tool call posts one message, and stopping the agent abandons a running turn.
  */
+
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sleep } from '@sim/utils/helpers'
 import { type RunningHost, startHost } from '@/host/server'
 import { api, createActiveAgent } from '../realtime/support'
 import { createPostgresDatabase, ENGINES } from '../support/databases'
@@ -80,7 +82,7 @@ describe.each(ENGINES)('chat over HTTP (%s)', (engine) => {
           .emulator!.control.createdEvents()
           .some((e) => e.event.kind === 'message' && e.event.data.message === 'anyone there?')
       )
-        await new Promise((resolve) => setTimeout(resolve, 10))
+        await sleep(10)
       await api(host.url, key, 'POST', `/api/parlant/agents/${agentId}/stop`, { workspaceId })
       const response = await pending
       expect(response.status).toBe(409)

@@ -3,7 +3,9 @@
  * workspace agent provisioned on it (with guidelines) and marked active — the state the lifecycle
  * service leaves behind after `start`.
  */
+
 import { createLogger } from '@sim/logger'
+import { generateRandomHex } from '@sim/utils/random'
 import { type RunningEmulator, startEmulator } from '@/emulator'
 import { createUser, createWorkspace } from '@/host/directory'
 import type { ChatDefaults, ChatService } from '@/lib/parlant/chat'
@@ -123,7 +125,10 @@ export async function createBed(
 ): Promise<Bed> {
   const emulator = await startEmulator({ port: 0, delayMs: 0, waitUnitMs: WAIT_UNIT_MS })
   const parlant = createParlantClient({ baseUrl: emulator.url, retry: false, breaker: false })
-  const user = await createUser(db, { name: 'Ann', email: `ann-${Math.random()}@example.com` })
+  const user = await createUser(db, {
+    name: 'Ann',
+    email: `ann-${generateRandomHex(12)}@example.com`,
+  })
   const workspace = await createWorkspace(db, { name: 'W', ownerId: user.id })
   const published: Published[] = []
   const host = recordingHost(db, published)

@@ -3,6 +3,7 @@
  * documented timeline, idempotent retries (counted in the emulator's event log) and serialization.
  */
 
+import { generateRandomHex } from '@sim/utils/random'
 import { createChatService } from '@/lib/parlant/chat'
 import { createParlantClient, type ParlantEvent } from '@/lib/parlant/client'
 import { agentChatTurns } from '@/lib/parlant/db/schema'
@@ -57,7 +58,7 @@ describe.each(ENGINES)('chat turns on %s', (engine) => {
       agentId,
       userId: bed.user.id,
       message,
-      conversationKey: `conv-${Math.random()}`,
+      conversationKey: `conv-${generateRandomHex(12)}`,
       ...extra,
     })
 

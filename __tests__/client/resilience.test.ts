@@ -1,3 +1,4 @@
+import { sleep } from '@sim/utils/helpers'
 import { type RunningEmulator, startEmulator } from '@/emulator'
 import {
   CircuitBreaker,
@@ -144,11 +145,11 @@ describe('circuit breaker', () => {
     // The server goes away entirely and comes back.
     emulator.control.clearFaults()
     await emulator.control.stop()
-    await new Promise((resolve) => setTimeout(resolve, 220))
+    await sleep(220)
     await expect(client.agents.get('ag')).rejects.toMatchObject({ reason: 'network' })
     expect(breaker.state).toBe('open')
     await emulator.control.restart()
-    await new Promise((resolve) => setTimeout(resolve, 220))
+    await sleep(220)
     expect(breaker.state).toBe('half_open')
     expect(await client.agents.get('ag')).toMatchObject({ id: 'ag' })
     expect(breaker.state).toBe('closed')

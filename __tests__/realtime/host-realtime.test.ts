@@ -2,9 +2,11 @@
  * Real socket.io clients against the standalone host, on both engines: who may watch an agent's
  * room, what they receive, and eviction when access is revoked.
  */
+
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
+import { sleep } from '@sim/utils/helpers'
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Socket } from 'socket.io-client'
 import { createUser, createWorkspace, grant, revoke } from '@/host/directory'
@@ -132,7 +134,7 @@ describe.each(ENGINES)('realtime on the standalone host (%s)', (engine) => {
         .from(agentSessions)
         .where(eq(agentSessions.socketId, socketId))
       if (row?.endedAt) break
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await sleep(20)
     }
   })
 
