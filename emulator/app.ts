@@ -7,15 +7,6 @@
 import type { HttpBindings } from '@hono/node-server'
 import { type Context, Hono } from 'hono'
 import type { z } from 'zod'
-import { type FaultConfig, type FaultState, faultConfigSchema } from '@/emulator/faults'
-import {
-  type Change,
-  type EmulatorStore,
-  generateId,
-  generateTraceId,
-  type SessionState,
-} from '@/emulator/store'
-import { startTurn } from '@/emulator/turns'
 import {
   type Agent,
   agentCreationParamsSchema,
@@ -34,6 +25,15 @@ import {
   sessionUpdateParamsSchema,
   tagCreationParamsSchema,
 } from '@/lib/parlant/client/schemas'
+import { type FaultConfig, type FaultState, faultConfigSchema } from '@/emulator/faults'
+import {
+  type Change,
+  type EmulatorStore,
+  generateId,
+  generateTraceId,
+  type SessionState,
+} from '@/emulator/store'
+import { startTurn } from '@/emulator/turns'
 
 /** One served request, for tests that assert "posted once" or "retried twice". */
 export interface RequestLogEntry {

@@ -12,10 +12,10 @@
  * the running turn: `cancelled` then ready{completed} on the old trace.
  */
 
+import { PREAMBLE_TAG } from '@/lib/parlant/client/schemas'
 import type { FaultState, TurnStage } from '@/emulator/faults'
 import { replyFor } from '@/emulator/matching'
 import type { EmulatorStore, SessionState, TurnHandle } from '@/emulator/store'
-import { PREAMBLE_TAG } from '@/lib/parlant/client/schemas'
 
 export interface TurnEnvironment {
   store: EmulatorStore

@@ -10,10 +10,10 @@
  */
 
 import { getErrorMessage } from '@sim/utils/errors'
+import { permissionSchema } from '@/lib/parlant/schemas'
 import { loadHostConfig } from '@/host/config'
 import { openDatabase } from '@/host/db/open'
 import { createUser, createWorkspace, grant, issueApiKey, revoke } from '@/host/directory'
-import { permissionSchema } from '@/lib/parlant/schemas'
 
 const USAGE = `usage: npm run host:admin -- <command>
   create-user <email> [name]

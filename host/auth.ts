@@ -4,8 +4,8 @@
  * session cookie (which holds a key), or an internal executor token signed with the host secret.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { userForApiKey } from '@/host/directory'
 import type { AuthenticatedUser, BridgeDatabase } from '@/lib/parlant/ports'
+import { userForApiKey } from '@/host/directory'
 
 /** Name of the demo page's session cookie. */
 export const SESSION_COOKIE = 'parlant_bridge_session'

@@ -7,9 +7,9 @@ import { permissions, user, workspace } from '@sim/db/schema'
 import { generateId } from '@sim/utils/id'
 import { generateRandomBytes } from '@sim/utils/random'
 import { and, eq, isNull } from 'drizzle-orm'
-import { hostApiKeys } from '@/host/db/schema'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { Permission } from '@/lib/parlant/schemas'
+import { hostApiKeys } from '@/host/db/schema'
 
 const API_KEY_PREFIX = 'sim_host_'
 

@@ -1,6 +1,7 @@
 /** `npm start`: runs the standalone host until SIGINT/SIGTERM. */
-import { startHost } from '@/host/server'
+
 import { ConfigError } from '@/lib/parlant/config'
+import { startHost } from '@/host/server'
 
 async function main() {
   const host = await startHost()

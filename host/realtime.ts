@@ -8,10 +8,10 @@ import { getErrorMessage } from '@sim/utils/errors'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { Server } from 'socket.io'
-import { createSocketTokenStore, type NonceStore, type SocketTokenStore } from '@/host/socket-token'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { createRateLimiter, type RateLimiter } from '@/lib/parlant/rate-limit'
 import { attachParlantRealtime, type ParlantRealtime } from '@/lib/parlant/realtime/server'
+import { createSocketTokenStore, type NonceStore, type SocketTokenStore } from '@/host/socket-token'
 
 export interface HostRealtimeOptions {
   httpServer: HttpServer

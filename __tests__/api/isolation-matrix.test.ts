@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { agentAuthTokens } from '@/lib/parlant/db/schema'
 import { mintInternalToken } from '@/host/auth'
 import { createUser, createWorkspace, grant } from '@/host/directory'
 import { type RunningHost, startHost } from '@/host/server'
-import { agentAuthTokens } from '@/lib/parlant/db/schema'
 import { createPostgresDatabase, ENGINES } from '../support/databases'
 
 const PRINCIPALS = [

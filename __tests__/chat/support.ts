@@ -6,8 +6,6 @@
 
 import { createLogger } from '@sim/logger'
 import { generateRandomHex } from '@sim/utils/random'
-import { type RunningEmulator, startEmulator } from '@/emulator'
-import { createUser, createWorkspace } from '@/host/directory'
 import type { ChatDefaults, ChatService } from '@/lib/parlant/chat'
 import { createChatService } from '@/lib/parlant/chat'
 import { createParlantClient, type ParlantClient } from '@/lib/parlant/client'
@@ -16,6 +14,8 @@ import { BridgeError } from '@/lib/parlant/errors'
 import type { BridgeDatabase, BridgeHost } from '@/lib/parlant/ports'
 import { systemClock } from '@/lib/parlant/ports'
 import type { CompositionMode } from '@/lib/parlant/schemas'
+import { type RunningEmulator, startEmulator } from '@/emulator'
+import { createUser, createWorkspace } from '@/host/directory'
 
 /** Fast waits for the emulator (1 "second" of wait_for_data = 40 ms). */
 export const FAST: Partial<ChatDefaults> = {

@@ -1,4 +1,3 @@
-import { type RunningEmulator, startEmulator } from '@/emulator'
 import {
   createParlantClient,
   isAgentMessage,
@@ -8,6 +7,7 @@ import {
   ParlantRejected,
   ParlantUnavailable,
 } from '@/lib/parlant/client'
+import { type RunningEmulator, startEmulator } from '@/emulator'
 import { captureLogger, collectTurn } from './support'
 
 let emulator: RunningEmulator

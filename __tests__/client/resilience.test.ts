@@ -1,5 +1,4 @@
 import { sleep } from '@sim/utils/helpers'
-import { type RunningEmulator, startEmulator } from '@/emulator'
 import {
   CircuitBreaker,
   createParlantClient,
@@ -9,6 +8,7 @@ import {
   ParlantUnavailable,
   scrub,
 } from '@/lib/parlant/client'
+import { type RunningEmulator, startEmulator } from '@/emulator'
 import { captureLogger } from './support'
 
 const API_KEY = 'sk-parlant-DISTINCTIVE-7f3a9c1e5b'

@@ -6,7 +6,6 @@ import { workspace } from '@sim/db/schema'
 import { eq, sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUser, createWorkspace, deleteWorkspace } from '@/host/directory'
 import {
   compareAndSetStatus,
   countAgents,
@@ -27,6 +26,7 @@ import {
   agentConfigSchema,
   agentNameSchema,
 } from '@/lib/parlant/schemas'
+import { createUser, createWorkspace, deleteWorkspace } from '@/host/directory'
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases'
 
 const config = agentConfigSchema.parse({})

@@ -3,7 +3,6 @@
  * through the client's Parlant schemas — success and error bodies alike.
  */
 import type { z } from 'zod'
-import { type RunningEmulator, startEmulator } from '@/emulator'
 import {
   agentSchema,
   customerSchema,
@@ -16,6 +15,7 @@ import {
   sessionSchema,
   tagSchema,
 } from '@/lib/parlant/client'
+import { type RunningEmulator, startEmulator } from '@/emulator'
 
 let emulator: RunningEmulator
 

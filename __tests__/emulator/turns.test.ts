@@ -1,4 +1,3 @@
-import { type RunningEmulator, startEmulator } from '@/emulator'
 import {
   createParlantClient,
   isMessageComplete,
@@ -7,6 +6,7 @@ import {
   type ParlantClient,
   PREAMBLE_TAG,
 } from '@/lib/parlant/client'
+import { type RunningEmulator, startEmulator } from '@/emulator'
 import { captureLogger, collectTurn, timeline } from '../client/support'
 
 let emulator: RunningEmulator

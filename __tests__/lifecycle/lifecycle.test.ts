@@ -6,8 +6,6 @@
 import { createLogger } from '@sim/logger'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningEmulator, startEmulator } from '@/emulator'
-import { createUser, createWorkspace } from '@/host/directory'
 import { type Bridge, createBridge } from '@/lib/parlant/bridge'
 import { createParlantClient } from '@/lib/parlant/client'
 import { getAgent } from '@/lib/parlant/db/queries'
@@ -15,6 +13,8 @@ import { workspaceAgents } from '@/lib/parlant/db/schema'
 import { agentGuidelineTag, parlantAgentIdFor } from '@/lib/parlant/lifecycle'
 import { type BridgeHost, systemClock } from '@/lib/parlant/ports'
 import type { AgentStatusEvent } from '@/lib/parlant/realtime/events'
+import { type RunningEmulator, startEmulator } from '@/emulator'
+import { createUser, createWorkspace } from '@/host/directory'
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases'
 
 describe.each(ENGINES)('agent lifecycle on %s', (engine) => {

@@ -6,12 +6,12 @@ import { createServer } from 'node:http'
 import { createLogger } from '@sim/logger'
 import { isNull } from 'drizzle-orm'
 import { Server } from 'socket.io'
-import { createUser, createWorkspace } from '@/host/directory'
 import { insertAgentWithinQuota } from '@/lib/parlant/db/queries'
 import { agentSessions } from '@/lib/parlant/db/schema'
 import { type BridgeHost, systemClock } from '@/lib/parlant/ports'
 import { endPresenceOfNode, startPresence } from '@/lib/parlant/realtime/presence'
 import { attachParlantRealtime } from '@/lib/parlant/realtime/server'
+import { createUser, createWorkspace } from '@/host/directory'
 import { createTestDatabase, ENGINES } from '../support/databases'
 
 describe.each(ENGINES)('presence on %s', (engine) => {

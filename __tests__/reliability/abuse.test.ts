@@ -6,11 +6,11 @@
  */
 import { eq } from 'drizzle-orm'
 import type { Socket } from 'socket.io-client'
+import { agentSessions } from '@/lib/parlant/db/schema'
+import { PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 import { fallbackReply } from '@/emulator'
 import { createUser, createWorkspace } from '@/host/directory'
 import { type RunningHost, startHost } from '@/host/server'
-import { agentSessions } from '@/lib/parlant/db/schema'
-import { PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 import { api, connect, createActiveAgent, socketToken } from '../realtime/support'
 import {
   call,

@@ -5,10 +5,11 @@
  * no customer message may be posted twice, no agent may be left starting/stopping, and every
  * conversation must work again once the faults are gone.
  */
+
+import { getAgent } from '@/lib/parlant/db/queries'
 import { type FaultConfig, fallbackReply, type RunningEmulator, startEmulator } from '@/emulator'
 import { createUser, grant } from '@/host/directory'
 import { type RunningHost, startHost } from '@/host/server'
-import { getAgent } from '@/lib/parlant/db/queries'
 import { createActiveAgent } from '../realtime/support'
 import {
   call,

@@ -6,8 +6,8 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { RunningEmulator } from '@/emulator'
 import { BRIDGE_ERROR_STATUS } from '@/lib/parlant/errors'
+import type { RunningEmulator } from '@/emulator'
 
 /** Whether the long variants run (`npm run test:reliability`). */
 export const LONG = process.env.RELIABILITY_LONG === '1'

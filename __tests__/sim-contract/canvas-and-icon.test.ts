@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
+import { ParlantIcon } from '@/components/icons'
 import { ParlantBlock } from '@/blocks/blocks/parlant'
 import type { BlockConfig, CanvasSentence } from '@/blocks/types'
-import { ParlantIcon } from '@/components/icons'
 import {
   operationIds,
   pathGrammarViolations,

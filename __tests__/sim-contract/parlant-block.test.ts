@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { evaluateSubBlockCondition } from '@/lib/workflows/subblocks/visibility'
 import { ParlantBlock, ParlantBlockMeta } from '@/blocks/blocks/parlant'
 import type { BlockConfig } from '@/blocks/types'
 import {
@@ -12,7 +13,6 @@ import {
   parlantSelectors,
 } from '@/hooks/selectors/providers/parlant/selectors'
 import { toolRegistry } from '@/host/executor'
-import { evaluateSubBlockCondition } from '@/lib/workflows/subblocks/visibility'
 import {
   type AnyTool,
   basicBlockViolations,

@@ -3,10 +3,11 @@
  * functions returning the list of violations, so a rule can be tested on our block and on a
  * deliberately broken copy.
  */
-import type { BlockConfig, CanvasSentence, SubBlockConfig } from '@/blocks/types'
+
 import type { SubBlockCondition } from '@/lib/workflows/subblocks/visibility'
-import { SUB_BLOCK_TYPES } from '@/blocks/types'
 import { evaluateSubBlockCondition } from '@/lib/workflows/subblocks/visibility'
+import type { BlockConfig, CanvasSentence, SubBlockConfig } from '@/blocks/types'
+import { SUB_BLOCK_TYPES } from '@/blocks/types'
 import type { ToolConfig } from '@/tools/types'
 
 export const BLOCK_CATEGORIES = ['blocks', 'tools', 'triggers']

@@ -1,10 +1,10 @@
 /** Agent tokens on both engines: shown once, hash-only storage, expiry, revocation, last use. */
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUser, createWorkspace } from '@/host/directory'
 import { insertAgentWithinQuota, listAgentTokens } from '@/lib/parlant/db/queries'
 import { agentConfigSchema } from '@/lib/parlant/schemas'
 import { createTokenService } from '@/lib/parlant/tokens'
+import { createUser, createWorkspace } from '@/host/directory'
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases'
 
 describe.each(ENGINES)('agent tokens on %s', (engine) => {

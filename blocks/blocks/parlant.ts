@@ -1,6 +1,6 @@
+import { ParlantIcon } from '@/components/icons'
 import type { BlockConfig, BlockMeta, SubBlockConfig } from '@/blocks/types'
 import { AuthMode, IntegrationType } from '@/blocks/types'
-import { ParlantIcon } from '@/components/icons'
 
 /** Operations of the block; each id is the id of the tool that runs it. */
 const PARLANT_OPERATIONS = [

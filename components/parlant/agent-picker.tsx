@@ -1,8 +1,8 @@
 'use client'
 
+import { useId } from 'react'
 import { Button, cn } from '@sim/emcn'
 import { Pencil, Plus, Sparkles } from '@sim/emcn/icons'
-import { useId } from 'react'
 import { AgentStatusBadge } from '@/components/parlant/agent-status-badge'
 import {
   useAgentSubscriptions,

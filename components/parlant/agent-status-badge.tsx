@@ -1,8 +1,8 @@
 'use client'
 
+import type { ComponentType } from 'react'
 import { Badge, cn } from '@sim/emcn'
 import { CircleAlert, CircleCheck, CirclePause, Loader } from '@sim/emcn/icons'
-import type { ComponentType } from 'react'
 import type { AgentStatus } from '@/lib/parlant/schemas'
 
 type BadgeVariant = 'gray' | 'blue' | 'green' | 'amber' | 'red'

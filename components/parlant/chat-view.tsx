@@ -1,8 +1,8 @@
 'use client'
 
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
 import { Button, cn, Label, Textarea } from '@sim/emcn'
 import { CircleAlert, CircleInfo, Send } from '@sim/emcn/icons'
-import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
 import { AgentStatusBadge } from '@/components/parlant/agent-status-badge'
 import {
   useAgentSubscriptions,

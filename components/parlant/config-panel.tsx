@@ -1,5 +1,6 @@
 'use client'
 
+import { type FormEvent, useId, useRef, useState } from 'react'
 import {
   Button,
   Input,
@@ -15,7 +16,6 @@ import {
 } from '@sim/emcn'
 import { Plus, Trash } from '@sim/emcn/icons'
 import { getErrorMessage } from '@sim/utils/errors'
-import { type FormEvent, useId, useRef, useState } from 'react'
 import {
   type AgentView,
   type CompositionMode,

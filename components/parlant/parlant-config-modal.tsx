@@ -1,9 +1,8 @@
 'use client'
 
+import { type ComponentType, useId, useState } from 'react'
 import { cn, Label } from '@sim/emcn'
 import { ChevronRight, Sparkles } from '@sim/emcn/icons'
-import { type ComponentType, useId, useState } from 'react'
-import { useSubBlockValue } from '@/app/workspace/[workspaceId]/w/[workflowId]/components/panel/components/editor/components/sub-block/hooks/use-sub-block-value'
 import { AgentStatusBadge } from '@/components/parlant/agent-status-badge'
 import { ConfigPanel } from '@/components/parlant/config-panel'
 import { StartStopControls } from '@/components/parlant/start-stop-controls'
@@ -11,6 +10,7 @@ import {
   useAgentSubscriptions,
   useParlantWorkspace,
 } from '@/components/parlant/use-agent-subscriptions'
+import { useSubBlockValue } from '@/app/workspace/[workspaceId]/w/[workflowId]/components/panel/components/editor/components/sub-block/hooks/use-sub-block-value'
 import { useAgentStatus, useParlantAgent, useParlantAgents } from '@/stores/parlant/selectors'
 import { useParlantStore } from '@/stores/parlant/store'
 

@@ -1,7 +1,7 @@
 'use client'
 
-import { useParams } from 'next/navigation'
 import { useEffect } from 'react'
+import { useParams } from 'next/navigation'
 import { useParlantStore } from '@/stores/parlant/store'
 
 /**

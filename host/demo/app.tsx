@@ -1,7 +1,5 @@
 'use client'
 
-import { Button, cn } from '@sim/emcn'
-import { MessageSquareText } from '@sim/emcn/icons'
 /**
  * The demo page: a canvas with the Parlant Agent block (its config sub-block opens the panel), the
  * dev workspace's agents, and a live chat with the selected agent — built only from the plugin's
@@ -10,8 +8,9 @@ import { MessageSquareText } from '@sim/emcn/icons'
  * and the block's sub-block values exactly as they do inside Sim.
  */
 import { StrictMode, useEffect, useState } from 'react'
+import { Button, cn } from '@sim/emcn'
+import { MessageSquareText } from '@sim/emcn/icons'
 import { createRoot } from 'react-dom/client'
-import { useSubBlockValue } from '@/app/workspace/[workspaceId]/w/[workflowId]/components/panel/components/editor/components/sub-block/hooks/use-sub-block-value'
 import { ParlantIcon } from '@/components/icons'
 import { AgentPicker } from '@/components/parlant/agent-picker'
 import { ChatView } from '@/components/parlant/chat-view'
@@ -21,6 +20,7 @@ import {
   ParlantConfigModal,
 } from '@/components/parlant/parlant-config-modal'
 import { StartStopControls } from '@/components/parlant/start-stop-controls'
+import { useSubBlockValue } from '@/app/workspace/[workspaceId]/w/[workflowId]/components/panel/components/editor/components/sub-block/hooks/use-sub-block-value'
 import { setRouteParams } from '@/sim/next/route'
 import { createHttpParlantApi } from '@/stores/parlant/api'
 import { useParlantAgent } from '@/stores/parlant/selectors'

@@ -43,7 +43,7 @@ export function generationSteps(dependenciesChanged: boolean): GenerationStep[] 
 const GENERATED_ROOTS = [
   'bun.lock',
   'apps/docs/content',
-  'apps/docs/components/icons.tsx',
+  'apps/docs/components',
   'apps/sim/tools/generated',
   'apps/sim/lib/integrations',
   'apps/sim/lib/copilot/generated',

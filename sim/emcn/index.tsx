@@ -1,13 +1,5 @@
 'use client'
 
-/**
- * Our shim of `@sim/emcn`, Sim's design system, for use outside a Sim checkout: only the
- * components and props the plugin uses, with the names, prop shapes and Tailwind classes of Sim's
- * own declarations, so the same markup renders the same way on the standalone host (whose page
- * compiles these classes and defines Sim-like CSS variables). Inside Sim, `@sim/emcn` is the real
- * package and this folder is not copied. The dialog is Radix's, as in Sim.
- */
-import * as DialogPrimitive from '@radix-ui/react-dialog'
 import {
   type ButtonHTMLAttributes,
   type ComponentProps,
@@ -22,6 +14,14 @@ import {
   type TextareaHTMLAttributes,
   useContext,
 } from 'react'
+/**
+ * Our shim of `@sim/emcn`, Sim's design system, for use outside a Sim checkout: only the
+ * components and props the plugin uses, with the names, prop shapes and Tailwind classes of Sim's
+ * own declarations, so the same markup renders the same way on the standalone host (whose page
+ * compiles these classes and defines Sim-like CSS variables). Inside Sim, `@sim/emcn` is the real
+ * package and this folder is not copied. The dialog is Radix's, as in Sim.
+ */
+import * as DialogPrimitive from '@radix-ui/react-dialog'
 import { cn } from './cn'
 import { X } from './icons'
 

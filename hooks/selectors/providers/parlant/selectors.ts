@@ -1,11 +1,11 @@
+import { requestJson } from '@/lib/api/client/request'
+import { listParlantAgentsContract } from '@/lib/api/contracts/parlant'
 import type {
   SelectorDefinition,
   SelectorKey,
   SelectorOption,
   SelectorQueryArgs,
 } from '@/hooks/selectors/types'
-import { requestJson } from '@/lib/api/client/request'
-import { listParlantAgentsContract } from '@/lib/api/contracts/parlant'
 
 const PARLANT_SELECTOR_STALE = 30 * 1000
 
