@@ -9,10 +9,10 @@ import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningHost, startHost } from '@/host/server'
 import { BRIDGE_ROUTES } from '@/lib/parlant/api'
 import { type Bridge, createBridge } from '@/lib/parlant/bridge'
 import { createParlantClient } from '@/lib/parlant/client'
+import { type RunningHost, startHost } from '@/host/server'
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'bridge-bad-input-'))
 

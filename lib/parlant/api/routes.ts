@@ -83,6 +83,7 @@ function toolWorkspace(body: { workspaceId?: string; _context?: { workspaceId?: 
   }
   return workspaceId
 }
+
 /** Every route of the bridge. */
 export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
   defineRoute({
