@@ -5,9 +5,20 @@
  * `@/env` replaced by the process environment) to check its key check, validation and emit — and
  * the socket handler template, run against stand-ins for Sim's auth middleware and `authorizeRoom`.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildPlan, type CopyOp, type EditOp } from '@/scripts/install-into-sim/plan'
@@ -19,8 +30,25 @@ import {
 const REPO = new URL('../..', import.meta.url).pathname
 const FIXTURE = new URL('../installer/fixtures/sim', import.meta.url).pathname
 
+/** The fixture as a Sim checkout (its files are stored with a `.txt` suffix). */
+function fixtureCheckout() {
+  const root = mkdtempSync(join(tmpdir(), 'sim-adapter-fixture-'))
+  cpSync(FIXTURE, root, { recursive: true })
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name)
+      if (statSync(path).isDirectory()) visit(path)
+      else if (name.endsWith('.txt')) renameSync(path, path.slice(0, -'.txt'.length))
+    }
+  }
+  visit(root)
+  return root
+}
+
 describe('installing the Sim adapter', () => {
-  const plan = buildPlan(REPO, FIXTURE)
+  const checkout = fixtureCheckout()
+  afterAll(() => rmSync(checkout, { recursive: true, force: true }))
+  const plan = buildPlan(REPO, checkout)
   const copies = plan.filter((op): op is CopyOp => op.kind === 'copy')
   const edits = plan.filter((op): op is EditOp => op.kind === 'edit')
 
@@ -28,7 +56,9 @@ describe('installing the Sim adapter', () => {
     const routes = copies.filter((op) => /^apps\/sim\/app\/api\/.*\/route\.ts$/.test(op.to))
     expect(routes.length).toBeGreaterThan(10)
     for (const route of routes) {
-      expect(route.content).toContain("import { parlantRoute } from '@/lib/parlant/sim/route'")
+      expect(route.content).toMatch(
+        /^import \{ [^}]*\bparlantRoute\b[^}]* \} from '@\/lib\/parlant\/sim\/route'$/m
+      )
       expect(route.content).not.toContain('route-entry')
     }
     const shipped = copies.map((op) => op.to)
@@ -44,7 +74,9 @@ describe('installing the Sim adapter', () => {
     const http = 'apps/realtime/src/routes/http.ts'
     let text = readFileSync(join(FIXTURE, `${http}.txt`), 'utf8')
     for (const op of edits.filter((e) => e.file === http)) text = op.apply(text)
-    expect(text).toMatch(/^import \{ handleParlantEvent \} from '@\/routes\/parlant-event'$/m)
+    expect(text).toMatch(
+      /^import \{ handleParlantEvent \} from '@\/routes\/parlant-event'( \/\/ parlant-bridge:end import)?$/m
+    )
     const route = text.indexOf("req.url === '/api/parlant-event'")
     expect(route).toBeGreaterThan(text.indexOf("req.url === '/api/workflow-deleted'"))
     expect(route).toBeLessThan(text.indexOf('res.writeHead(404'))

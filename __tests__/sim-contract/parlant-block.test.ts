@@ -295,8 +295,8 @@ describe('Parlant block: selector-backed sub-blocks', () => {
 
   it('fetches the workspace agents from the bridge route and keys the cache by workspace', async () => {
     const selector = parlantSelectors['parlant.agents']
-    const args = { key: 'parlant.agents' as const, context: { workspaceId: 'ws 1' } }
-    expect(selector.getQueryKey(args)).toEqual(['selectors', 'parlant.agents', 'ws 1'])
+    const args = { key: 'parlant.agents' as const, context: { workspaceId: 'ws-1' } }
+    expect(selector.getQueryKey(args)).toEqual(['selectors', 'parlant.agents', 'ws-1'])
     expect(selector.enabled(args)).toBe(true)
     expect(selector.enabled({ key: 'parlant.agents', context: {} })).toBe(false)
     const calls: string[] = []
@@ -304,10 +304,7 @@ describe('Parlant block: selector-backed sub-blocks', () => {
     globalThis.fetch = (async (input: string | URL | Request) => {
       calls.push(String(input))
       return Response.json({
-        agents: [
-          { id: 'b', name: 'Billing', status: 'active' },
-          { id: 'a', name: 'Access', status: 'inactive' },
-        ],
+        agents: [agentRecord('b', 'Billing', 'active'), agentRecord('a', 'Access', 'inactive')],
       })
     }) as typeof fetch
     try {
@@ -322,9 +319,32 @@ describe('Parlant block: selector-backed sub-blocks', () => {
     } finally {
       globalThis.fetch = originalFetch
     }
-    expect(calls[0]).toBe('/api/parlant/agents?workspaceId=ws+1')
+    expect(calls[0]).toBe('/api/parlant/agents?workspaceId=ws-1')
   })
 })
+
+/** An agent as the list route answers it (`agentViewSchema`). */
+function agentRecord(id: string, name: string, status: 'active' | 'inactive') {
+  const at = '2026-11-01T00:00:00.000Z'
+  return {
+    id,
+    workspaceId: 'ws-1',
+    name,
+    description: null,
+    compositionMode: 'fluid',
+    messageOutputMode: 'block',
+    maxEngineIterations: 1,
+    guidelines: [],
+    parameters: {},
+    status,
+    lastError: null,
+    statusChangedAt: at,
+    parlantAgentId: null,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  }
+}
 
 describe('Parlant tools: tool-metadata and id rules', () => {
   it('registers exactly the five tools', () => {
