@@ -4,10 +4,10 @@
  * namespace with its handlers, one-time socket tokens and `POST /api/auth/socket-token`.
  */
 import type { Server as HttpServer } from 'node:http'
-import { getErrorMessage } from '@sim/utils/errors'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { Server } from 'socket.io'
+import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { createRateLimiter, type RateLimiter } from '@/lib/parlant/rate-limit'
 import { attachParlantRealtime, type ParlantRealtime } from '@/lib/parlant/realtime/server'
@@ -53,7 +53,7 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
     for (const client of [pub, sub]) {
       client.on('error', (error: unknown) =>
         options.bridgeHost.logger.warn('redis client error', {
-          error: getErrorMessage(error),
+          error: loggableError(error),
         })
       )
     }

@@ -12,6 +12,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
 import { applyMigrations, migrateBridge } from '@/lib/parlant/db/migrate'
+import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 
 const HOST_MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
@@ -47,7 +48,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     // An idle client can die under us (server restart, admin termination); without a listener
     // node-postgres would crash the process. The pool replaces it on the next checkout.
     pool.on('error', (error) =>
-      logger.warn('idle PostgreSQL client failed', { error: error.message })
+      logger.warn('idle PostgreSQL client failed', { error: loggableError(error) })
     )
     const db = drizzlePg(pool)
     return {

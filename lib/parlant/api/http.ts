@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { BridgeError, isBridgeError } from '@/lib/parlant/errors'
+import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeLogger } from '@/lib/parlant/ports'
 
 /** Default request body limit: 1 MiB (an agent with 100 long guidelines fits). */
@@ -22,7 +23,7 @@ export function toBridgeError(error: unknown, logger: BridgeLogger): BridgeError
   if (isBridgeError(error)) return error
   if (error instanceof z.ZodError) return validationError(error)
   logger.error('Unexpected error in a bridge route', {
-    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    error: loggableError(error),
   })
   return new BridgeError('internal', 'Internal server error')
 }

@@ -5,10 +5,10 @@
  * on one node wait their turn in order instead of all spinning on the database.
  */
 
-import { getErrorMessage } from '@sim/utils/errors'
 import { generateId } from '@sim/utils/id'
 import { and, eq, isNull, or, sql } from 'drizzle-orm'
 import { type AgentConversationRow, agentConversations } from '@/lib/parlant/db/schema'
+import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeDatabase, BridgeLogger } from '@/lib/parlant/ports'
 
 /** A held lease. `lost` is aborted if a renewal finds another owner. */
@@ -167,7 +167,7 @@ export function createLeaseManager(options: LeaseManagerOptions) {
             .catch((error: unknown) => {
               logger.warn('conversation lease renewal failed', {
                 conversationId,
-                error: getErrorMessage(error),
+                error: loggableError(error),
               })
             })
         },

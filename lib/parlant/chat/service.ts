@@ -5,7 +5,6 @@
  * once, recreated once if deleted) → the turn itself, every event relayed to the agent's room.
  */
 
-import { getErrorMessage } from '@sim/utils/errors'
 import { generateId } from '@sim/utils/id'
 import {
   advanceCursor,
@@ -48,6 +47,7 @@ import {
   ParlantUnavailable,
 } from '@/lib/parlant/client'
 import { BridgeError, isBridgeError } from '@/lib/parlant/errors'
+import { loggableError } from '@/lib/parlant/log-error'
 import { agentRoom, PARLANT_EVENTS, type TurnEndEvent } from '@/lib/parlant/realtime/events'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
 
@@ -95,7 +95,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
   function logPublishFailure(error: unknown) {
     host.logger.warn('realtime publish failed', {
-      error: getErrorMessage(error),
+      error: loggableError(error),
     })
   }
 
@@ -340,7 +340,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       } finally {
         await lease.release().catch((error: unknown) =>
           host.logger.warn('conversation lease release failed', {
-            error: getErrorMessage(error),
+            error: loggableError(error),
           })
         )
       }
@@ -351,7 +351,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           workspaceId: request.workspaceId,
           agentId: request.agentId,
           code: failure.code,
-          error: getErrorMessage(error),
+          error: loggableError(error),
         })
       }
       if (turnId) {

@@ -214,7 +214,7 @@ export function createParlantClient(options: ParlantClientOptions) {
     let fields: ReturnType<typeof rejectedFields> = []
     try {
       const parsed = httpValidationErrorSchema.safeParse(JSON.parse(text))
-      if (parsed.success) fields = rejectedFields(parsed.data.detail)
+      if (parsed.success) fields = rejectedFields(parsed.data.detail, secrets)
     } catch {
       // Not a FastAPI validation body.
     }
@@ -229,7 +229,7 @@ export function createParlantClient(options: ParlantClientOptions) {
   }
 
   async function attempt<T>(call: Call<T>): Promise<T | typeof GATEWAY_TIMEOUT> {
-    const target: RequestTarget = { method: call.method, path: call.path }
+    const target: RequestTarget = { method: call.method, path: call.path, secrets }
     const where = `${call.method} ${call.path}`
     const permit = breaker?.tryAcquire()
     if (breaker && !permit) {

@@ -1,7 +1,9 @@
 /**
- * Typed errors of the Parlant client. Every message is built from scrubbed text: Parlant's 403/429
- * bodies echo all request headers (including `Authorization: Bearer <key>`), so raw bodies and
- * header dumps never reach a message, a log line or a caller.
+ * Typed errors of the Parlant client. Every string an error carries — message, path, each rejected
+ * field's location, message and type, contract issues — is scrubbed once, here, as the error is
+ * built: Parlant's 403/429 bodies echo all request headers (including `Authorization: Bearer
+ * <key>`), and a server or proxy may echo the key anywhere in a 422 item, so no secret reaches a
+ * message, `lastError`, a realtime event, a log line or a caller.
  */
 import type { ValidationErrorItem } from '@/lib/parlant/client/schemas'
 
@@ -9,6 +11,8 @@ import type { ValidationErrorItem } from '@/lib/parlant/client/schemas'
 export interface RequestTarget {
   method: string
   path: string
+  /** The configured secrets (API key…) to redact from every string of the error; not kept. */
+  secrets?: readonly string[]
 }
 
 /** Base class of every error the client throws. */
@@ -19,11 +23,11 @@ export class ParlantError extends Error {
   readonly path: string
 
   constructor(message: string, target: RequestTarget, status?: number, options?: ErrorOptions) {
-    super(message, options)
+    super(redact(message, target.secrets ?? []), options)
     this.name = new.target.name
     this.status = status
     this.method = target.method
-    this.path = target.path
+    this.path = redact(target.path, target.secrets ?? [])
   }
 }
 
@@ -64,7 +68,12 @@ export class ParlantRejected extends ParlantError {
   readonly fields: RejectedField[]
   constructor(message: string, target: RequestTarget, status: number, fields: RejectedField[]) {
     super(message, target, status)
-    this.fields = fields
+    const secrets = target.secrets ?? []
+    this.fields = fields.map((f) => ({
+      field: scrub(f.field, secrets),
+      message: scrub(f.message, secrets),
+      type: scrub(f.type, secrets),
+    }))
   }
 }
 
@@ -86,16 +95,19 @@ export class ParlantContractError extends ParlantError {
   readonly issues: string[]
   constructor(message: string, target: RequestTarget, status: number, issues: string[]) {
     super(message, target, status)
-    this.issues = issues
+    this.issues = issues.map((issue) => scrub(issue, target.secrets ?? []))
   }
 }
 
-/** Converts FastAPI `detail[]` items to our field list. */
-export function rejectedFields(items: ValidationErrorItem[]): RejectedField[] {
+/** Converts FastAPI `detail[]` items to our field list, every string scrubbed of `secrets`. */
+export function rejectedFields(
+  items: ValidationErrorItem[],
+  secrets: readonly string[]
+): RejectedField[] {
   return items.map((item) => ({
-    field: item.loc.join('.'),
-    message: scrub(item.msg, []),
-    type: item.type,
+    field: scrub(item.loc.join('.'), secrets),
+    message: scrub(item.msg, secrets),
+    type: scrub(item.type, secrets),
   }))
 }
 
@@ -107,18 +119,25 @@ const MAX_DETAIL = 300
  * then truncates. Used on everything that ends up in a message or a log.
  */
 export function scrub(text: string, secrets: readonly string[]): string {
+  const out = redact(text, secrets)
+  return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL)}…` : out
+}
+
+/** `scrub` without the truncation: for whole messages, which embed already-truncated details. */
+export function redact(text: string, secrets: readonly string[]): string {
   let out = text
   for (const secret of secrets) {
     if (secret.length > 0) out = out.split(secret).join('[redacted]')
   }
-  out = out
-    // Starlette's dump sits at the end of the detail; drop everything from it on.
-    .replace(/HEADERS=[\s\S]*$/i, 'HEADERS=[redacted]')
-    .replace(/Headers\(\{[\s\S]*\}\)/g, 'Headers([redacted])')
-    .replace(/Bearer\s+[^\s'",})\]]+/gi, 'Bearer [redacted]')
-    .replace(
-      /(['"]?(?:authorization|cookie|set-cookie|x-api-key|proxy-authorization)['"]?\s*[:=]\s*)(['"]?)[^'",}\n]*\2/gi,
-      '$1[redacted]'
-    )
-  return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL)}…` : out
+  return (
+    out
+      // Starlette's dump sits at the end of the detail; drop everything from it on.
+      .replace(/HEADERS=[\s\S]*$/i, 'HEADERS=[redacted]')
+      .replace(/Headers\(\{[\s\S]*\}\)/g, 'Headers([redacted])')
+      .replace(/Bearer\s+[^\s'",})\]]+/gi, 'Bearer [redacted]')
+      .replace(
+        /(['"]?(?:authorization|cookie|set-cookie|x-api-key|proxy-authorization)['"]?\s*[:=]\s*)(['"]?)[^'",}\n]*\2/gi,
+        '$1[redacted]'
+      )
+  )
 }

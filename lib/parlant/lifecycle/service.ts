@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events'
-import { getErrorMessage } from '@sim/utils/errors'
 /**
  * The agent lifecycle service: create, update, delete, start, stop and status of workspace agents.
  * Every status change is a compare-and-set on the row, so concurrent callers on any number of
@@ -28,6 +27,7 @@ import {
 } from '@/lib/parlant/lifecycle/provision'
 import { sourcesOf } from '@/lib/parlant/lifecycle/state-machine'
 import { toAgentView } from '@/lib/parlant/lifecycle/view'
+import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { type AgentStatusEvent, agentRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 import {
@@ -125,7 +125,7 @@ export function createLifecycleService(deps: {
     } catch (error) {
       logger.warn('Publishing an agent status failed', {
         agentId: row.id,
-        error: getErrorMessage(error),
+        error: loggableError(error),
       })
     }
   }

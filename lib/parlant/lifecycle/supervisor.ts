@@ -3,8 +3,8 @@
  * health monitor (on an interval). Rounds never overlap, and a failed round is logged, not thrown.
  */
 
-import { getErrorMessage } from '@sim/utils/errors'
 import type { LifecycleService } from '@/lib/parlant/lifecycle/service'
+import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeLogger } from '@/lib/parlant/ports'
 
 export interface SupervisorOptions {
@@ -31,7 +31,7 @@ export function startSupervisor(
       const run = round()
         .catch((error: unknown) => {
           logger.warn(`${name} round failed`, {
-            error: getErrorMessage(error),
+            error: loggableError(error),
           })
         })
         .finally(() => {

@@ -6,9 +6,9 @@
  * `io`, a publish on any node reaches sockets on every node.
  */
 
-import { getErrorMessage } from '@sim/utils/errors'
 import type { Namespace, Server } from 'socket.io'
 import { z } from 'zod'
+import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { setupParlantHandlers } from '@/lib/parlant/realtime/handlers'
 import { endOrphanedPresence, endPresenceOfNode } from '@/lib/parlant/realtime/presence'
@@ -88,7 +88,7 @@ export async function attachParlantRealtime(
       return next()
     } catch (error) {
       host.logger.warn('socket authentication failed', {
-        error: getErrorMessage(error),
+        error: loggableError(error),
       })
       return next(new Error('Authentication unavailable; retry'))
     }
@@ -102,7 +102,7 @@ export async function attachParlantRealtime(
       ? setInterval(() => {
           rooms.revalidate().catch((error: unknown) =>
             host.logger.warn('socket re-authorization sweep failed', {
-              error: getErrorMessage(error),
+              error: loggableError(error),
             })
           )
         }, interval)
@@ -123,7 +123,7 @@ export async function attachParlantRealtime(
       ? setInterval(() => {
           reapOrphanedPresence().catch((error: unknown) =>
             host.logger.warn('presence reaper failed', {
-              error: getErrorMessage(error),
+              error: loggableError(error),
             })
           )
         }, reapEvery)

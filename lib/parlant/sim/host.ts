@@ -6,8 +6,8 @@
  */
 import { db } from '@sim/db'
 import { createLogger } from '@sim/logger'
-import { getErrorMessage } from '@sim/utils/errors'
 import { checkSessionOrInternalAuth } from '@/lib/auth/hybrid'
+import { loggableError } from '@/lib/parlant/log-error'
 import {
   type AuthenticatedUser,
   type BridgeHost,
@@ -66,7 +66,7 @@ export function createSimBridgeHost(options: SimBridgeHostOptions = {}): BridgeH
     } catch (error) {
       // Sim's check catches its own failures; this guards a change there. No header is logged.
       logger.error('Sim authentication failed', {
-        error: getErrorMessage(error),
+        error: loggableError(error),
       })
       return null
     }
@@ -106,7 +106,7 @@ export function createSimBridgeHost(options: SimBridgeHostOptions = {}): BridgeH
       logger.warn('Parlant realtime publish failed', {
         room,
         event,
-        error: getErrorMessage(error),
+        error: loggableError(error),
       })
     }
   }
