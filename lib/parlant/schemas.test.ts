@@ -39,9 +39,7 @@ describe('text', () => {
   it('trims names and refuses blank or control-character ones', () => {
     expect(agentNameSchema.parse('  Support  ')).toBe('Support')
     expect(messageOf(agentNameSchema.safeParse('   '))).toBe('must not be empty')
-    expect(messageOf(agentNameSchema.safeParse('a\u0000b'))).toBe(
-      'must not contain control characters'
-    )
+    expect(messageOf(agentNameSchema.safeParse('a\u0000b'))).toBe('must not contain NUL characters')
     expect(messageOf(agentNameSchema.safeParse('x'.repeat(101)))).toBe(
       'must be at most 100 characters'
     )
@@ -53,6 +51,44 @@ describe('text', () => {
     expect(chatMessageSchema.safeParse('\u007f').success).toBe(false)
     expect(chatMessageSchema.safeParse('').success).toBe(false)
     expect(conversationKeySchema.safeParse('x'.repeat(201)).success).toBe(false)
+  })
+})
+
+describe('well-formed text', () => {
+  it('refuses lone surrogates and NUL in every kind of text, keeping paired emoji', () => {
+    expect(chatMessageSchema.parse('ok 😀')).toBe('ok 😀')
+    for (const bad of ['cut \ud83d', '\ude00 tail', 'a\ud800\ud800b']) {
+      expect(messageOf(chatMessageSchema.safeParse(bad))).toBe(
+        'must be well-formed Unicode (it holds a lone surrogate)'
+      )
+      expect(conversationKeySchema.safeParse(bad).success).toBe(false)
+      expect(agentNameSchema.safeParse(bad).success).toBe(false)
+    }
+    expect(messageOf(guidelineSchema.safeParse({ condition: 'a', action: 'b\u0000' }))).toBe(
+      'must not contain NUL characters'
+    )
+  })
+
+  it('checks parameter keys and values, naming the key', () => {
+    const parsed = agentConfigSchema.safeParse({ parameters: { ok: 'x\u0000', 'k\ud800': 1 } })
+    expect(parsed.success).toBe(false)
+    expect(describeIssues(parsed.error as never)).toEqual([
+      { field: 'parameters.ok', message: 'must not contain NUL characters' },
+      {
+        field: 'parameters.k\ud800',
+        message: 'key must be well-formed Unicode (it holds a lone surrogate)',
+      },
+    ])
+  })
+
+  it('NFKC-normalizes names and refuses format and invisible characters', () => {
+    expect(agentNameSchema.parse('ａ１')).toBe('a1')
+    expect(agentNameSchema.parse('  Ｓupport ')).toBe('Support')
+    for (const bad of ['a1\u200b', '\u202ea1', 'a\u00ad1', 'a\u2060b', 'x\u180e']) {
+      expect(messageOf(agentNameSchema.safeParse(bad))).toBe(
+        'must not contain control, format or invisible characters'
+      )
+    }
   })
 })
 

@@ -39,18 +39,64 @@ function hasControlCharacters(value: string) {
   return false
 }
 
-/** Printable text: no control characters other than newline and tab. */
-const printable = (max: number) =>
+/** True when `value` holds a surrogate without its pair (not Unicode; jsonb and UTF-8 refuse it). */
+export function hasLoneSurrogate(value: string) {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+      else return true
+    } else if (code >= 0xdc00 && code <= 0xdfff) return true
+  }
+  return false
+}
+
+/**
+ * Text PostgreSQL can store and every JSON peer can read: well-formed Unicode without NUL. Every
+ * string the bridge accepts passes this one check, so a bad one is a 400 naming its field before
+ * anything is written or posted.
+ */
+export const storableText = (max: number) =>
   z
     .string({ error: 'must be a string' })
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !hasControlCharacters(value), {
-      message: 'must not contain control characters',
+    .refine((value) => !hasLoneSurrogate(value), {
+      message: 'must be well-formed Unicode (it holds a lone surrogate)',
+      abort: true,
+    })
+    .refine((value) => !value.includes('\u0000'), {
+      message: 'must not contain NUL characters',
+      abort: true,
     })
 
-export const agentNameSchema = printable(100)
-  .transform((value) => value.trim())
-  .pipe(z.string().min(1, 'must not be empty'))
+/** Printable text: storable, and no control characters other than newline and tab. */
+const printable = (max: number) =>
+  storableText(max).refine((value) => !hasControlCharacters(value), {
+    message: 'must not contain control characters',
+  })
+
+/** Control, format (bidi overrides, zero-width joiners…) and otherwise invisible characters. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u
+
+/**
+ * A display name (agents): storable, NFKC-normalized and trimmed, refusing control, format and
+ * invisible characters, so names that look alike are stored alike and the unique index on the
+ * stored name holds on what people see.
+ */
+export const nameSchema = (max: number) =>
+  storableText(max * 4)
+    .transform((value) => value.normalize('NFKC'))
+    .refine((value) => !INVISIBLE.test(value), {
+      message: 'must not contain control, format or invisible characters',
+    })
+    .transform((value) => value.trim())
+    .pipe(z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`))
+
+export const agentNameSchema = nameSchema(100)
+
+/** A short free-text label (agent tokens): printable, trimmed, not blank. */
+export const labelSchema = printable(100).pipe(z.string().trim().min(1, 'must not be empty'))
 
 export const compositionModeSchema = z.enum([
   'fluid',
@@ -70,7 +116,29 @@ export const guidelineSchema = z.strictObject({
 })
 export type Guideline = z.infer<typeof guidelineSchema>
 
-const parameterValueSchema = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])
+/** A parameter value: a storable string, a number, a boolean or null. */
+const parameterValueSchema = z
+  .union([z.string(), z.number(), z.boolean(), z.null()], {
+    error: 'must be a string, number, boolean or null',
+  })
+  .superRefine((value, ctx) => {
+    if (typeof value !== 'string') return
+    for (const issue of storableText(2000).safeParse(value).error?.issues ?? [])
+      ctx.addIssue({ code: 'custom', message: issue.message })
+  })
+
+const parameterKeySchema = storableText(64).min(1, 'must not be empty')
+
+/** Named parameters; a bad key is reported at its own path, saying what is wrong with it. */
+const parametersSchema = z
+  .record(z.string(), parameterValueSchema)
+  .superRefine((value, ctx) => {
+    for (const key of Object.keys(value)) {
+      for (const issue of parameterKeySchema.safeParse(key).error?.issues ?? [])
+        ctx.addIssue({ code: 'custom', path: [key], message: `key ${issue.message}` })
+    }
+  })
+  .refine((value) => Object.keys(value).length <= 50, { message: 'at most 50 parameters' })
 
 /** The agent's configuration as stored in `workspace_agents.agent_config`. */
 export const agentConfigSchema = z.strictObject({
@@ -79,10 +147,7 @@ export const agentConfigSchema = z.strictObject({
   messageOutputMode: messageOutputModeSchema.default('block'),
   maxEngineIterations: z.number().int('must be an integer').min(1).max(10).default(3),
   guidelines: z.array(guidelineSchema).max(100, 'at most 100 guidelines').default([]),
-  parameters: z
-    .record(z.string().min(1).max(64), parameterValueSchema)
-    .refine((value) => Object.keys(value).length <= 50, { message: 'at most 50 parameters' })
-    .default({}),
+  parameters: parametersSchema.default({}),
 })
 export type AgentConfig = z.infer<typeof agentConfigSchema>
 export type AgentConfigInput = z.input<typeof agentConfigSchema>
@@ -99,7 +164,7 @@ export const updateAgentInputSchema = z.strictObject({
   messageOutputMode: messageOutputModeSchema.optional(),
   maxEngineIterations: z.number().int('must be an integer').min(1).max(10).optional(),
   guidelines: z.array(guidelineSchema).max(100, 'at most 100 guidelines').optional(),
-  parameters: agentConfigSchema.shape.parameters.unwrap().optional(),
+  parameters: parametersSchema.optional(),
 })
 export type UpdateAgentInput = z.input<typeof updateAgentInputSchema>
 

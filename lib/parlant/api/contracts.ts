@@ -15,6 +15,8 @@ import {
   conversationKeySchema,
   createAgentInputSchema,
   entityIdSchema,
+  labelSchema,
+  storableText,
   updateAgentInputSchema,
   workspaceIdSchema,
 } from '@/lib/parlant/schemas'
@@ -65,12 +67,7 @@ export const chatBodySchema = z.strictObject({
 export const issueTokenBodySchema = z.strictObject({
   workspaceId: workspaceIdSchema,
   agentId: agentIdSchema,
-  label: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(100, 'must be at most 100 characters')
-    .optional(),
+  label: labelSchema.optional(),
   expiresInSeconds: z
     .number({ error: 'must be a number' })
     .int('must be an integer')
@@ -80,7 +77,7 @@ export const issueTokenBodySchema = z.strictObject({
 })
 
 export const verifyTokenBodySchema = z.strictObject({
-  token: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200),
+  token: storableText(200).min(1, 'must not be empty'),
 })
 
 /** Sim's execution context as tools forward it (only what the routes read). */

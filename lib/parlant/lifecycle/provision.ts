@@ -216,27 +216,47 @@ async function syncGuidelines(
   ])
 }
 
-/** Removes the Parlant agent and its guidelines; absent ones count as removed. */
+/** Deletes a Parlant object; one already gone counts as deleted. */
+async function deleteIfPresent(remove: () => Promise<void>) {
+  try {
+    await remove()
+  } catch (error) {
+    if (!(error instanceof ParlantNotFound)) throw error
+  }
+}
+
+/** How many deletions of one kind run side by side. */
+const DELETE_BATCH = 8
+
+/**
+ * Removes the Parlant agent with its sessions (and their messages) and its guidelines. Parlant does
+ * not cascade an agent's deletion, so each goes explicitly: sessions first (listed by agent, which
+ * works whether or not the agent still exists), then guidelines, then the agent. Absent ones count
+ * as removed, so a retry after a partial run finishes the job.
+ */
 export async function deprovisionAgent(
   client: ParlantClient,
   parlantId: string,
   timeoutMs: number
 ) {
   const deadline = new Deadline(timeoutMs)
+  const sessions = await client.sessions.list({ agentId: parlantId }, deadline.call())
+  await deleteInBatches(
+    sessions.filter((s) => s.agent_id === parlantId),
+    (s) => client.sessions.delete(s.id, deadline.call())
+  )
   const guidelines = await client.guidelines.list(
     { tagId: agentGuidelineTag(parlantId) },
     deadline.call()
   )
-  for (const g of guidelines) {
-    try {
-      await client.guidelines.delete(g.id, deadline.call())
-    } catch (error) {
-      if (!(error instanceof ParlantNotFound)) throw error
-    }
-  }
-  try {
-    await client.agents.delete(parlantId, deadline.call())
-  } catch (error) {
-    if (!(error instanceof ParlantNotFound)) throw error
+  await deleteInBatches(guidelines, (g) => client.guidelines.delete(g.id, deadline.call()))
+  await deleteIfPresent(() => client.agents.delete(parlantId, deadline.call()))
+}
+
+async function deleteInBatches<T>(items: readonly T[], remove: (item: T) => Promise<void>) {
+  for (let i = 0; i < items.length; i += DELETE_BATCH) {
+    await Promise.all(
+      items.slice(i, i + DELETE_BATCH).map((item) => deleteIfPresent(() => remove(item)))
+    )
   }
 }
