@@ -80,7 +80,7 @@ describe('ParlantConfigModal inside a workflow editor', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), { timeout: 10_000 })
 
     // It exists in the workspace on the server, and it is the block's agentSelector value.
-    const listed = await api.listAgents(host.workspaceId)
+    const { agents: listed } = await api.listAgents(host.workspaceId)
     const created = listed.find((agent) => agent.name === 'Refund helper')
     expect(created?.guidelines).toMatchObject([
       { condition: 'the customer asks about refunds', action: 'Refunds take 5 business days.' },

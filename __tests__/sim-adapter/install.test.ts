@@ -161,6 +161,20 @@ describe('the socket server route template', () => {
     expect(emitted).toEqual([
       { namespace: '/parlant', room: 'parlant-agent:a1', event: 'parlant-agent-status', payload },
     ])
+    // A workspace's agent list is a bridge room too.
+    const change = { workspaceId: 'w1', agentId: 'a1', change: 'deleted', agent: null }
+    const listed = await post({
+      room: 'parlant-workspace:w1',
+      event: 'parlant-workspace-agent',
+      payload: change,
+    })
+    expect(listed.status).toBe(200)
+    expect(emitted.at(-1)).toEqual({
+      namespace: '/parlant',
+      room: 'parlant-workspace:w1',
+      event: 'parlant-workspace-agent',
+      payload: change,
+    })
   })
 
   it('refuses a missing or wrong key, bad JSON, and rooms or events not ours', async () => {
@@ -169,6 +183,7 @@ describe('the socket server route template', () => {
     expect((await post(valid, '')).status).toBe(401)
     expect((await post(valid, 'wrong')).status).toBe(401)
     expect((await post('{not json')).status).toBe(400)
+    expect((await post({ ...valid, room: 'parlant-workflow:1' })).status).toBe(400)
     const room = await post({ ...valid, room: 'workflow-1' })
     expect(room.status).toBe(400)
     expect(((await room.json()) as { error: string }).error).toContain('room')
@@ -238,6 +253,8 @@ describe('the socket handler template', () => {
   const calls: AuthorizeParams[] = []
   /** Who may read which agent: agent id → workspace id, for user u1 only. */
   const readable = new Map<string, string>([['a1', 'w1']])
+  /** Workspaces user u1 may read. */
+  const readableWorkspaces = new Set(['w1'])
   const used: unknown[] = []
   let connect: ((socket: FakeSocket) => void) | undefined
   let namespaceName = ''
@@ -247,7 +264,12 @@ describe('the socket handler template', () => {
     // Sim's shape: a result object, denials included (so a truthiness check lets everyone in).
     async authorizeRoom(params) {
       calls.push(params)
-      const workspaceId = readable.get(params.room.id)
+      const workspaceId =
+        params.room.type === 'parlant-workspace'
+          ? readableWorkspaces.has(params.room.id)
+            ? params.room.id
+            : undefined
+          : readable.get(params.room.id)
       const allowed = params.userId === 'u1' && workspaceId !== undefined
       return {
         allowed,
@@ -277,7 +299,7 @@ describe('the socket handler template', () => {
       ],
       [
         "import { ROOM_TYPES } from '@sim/realtime-protocol/rooms'",
-        "const ROOM_TYPES = { PARLANT_AGENT: 'parlant-agent' } as const",
+        "const ROOM_TYPES = { PARLANT_AGENT: 'parlant-agent', PARLANT_WORKSPACE: 'parlant-workspace' } as const",
       ],
       [
         "import { type AuthenticatedSocket, authenticateSocket } from '@/middleware/auth'",
@@ -371,6 +393,36 @@ describe('the socket handler template', () => {
         error: 'Access to this agent was revoked',
         code: 'not_found',
       },
+    ])
+  })
+
+  it("joins a workspace's agent-list room under the 'parlant-workspace' room policy", async () => {
+    const member = fakeSocket('s4', 'u1')
+    const outsider = fakeSocket('s5', 'u2')
+    connect?.(member)
+    connect?.(outsider)
+    await member.trigger('join-parlant-workspace', { workspaceId: 'w1' })
+    expect(calls.at(-1)).toEqual({
+      userId: 'u1',
+      room: { type: 'parlant-workspace', id: 'w1' },
+      action: 'read',
+    })
+    expect(member.rooms.has('parlant-workspace:w1')).toBe(true)
+    expect(member.sent.at(-1)).toEqual(['join-parlant-workspace-success', { workspaceId: 'w1' }])
+
+    await outsider.trigger('join-parlant-workspace', { workspaceId: 'w1' })
+    expect(outsider.rooms.has('parlant-workspace:w1')).toBe(false)
+    expect(outsider.sent.at(-1)).toEqual([
+      'join-parlant-workspace-error',
+      { workspaceId: 'w1', error: 'Workspace not found', code: 'not_found', retryable: false },
+    ])
+
+    readableWorkspaces.delete('w1')
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(member.rooms.has('parlant-workspace:w1')).toBe(false)
+    expect(member.sent.at(-1)).toEqual([
+      'parlant-workspace-evicted',
+      { workspaceId: 'w1', error: 'Access to this workspace was revoked', code: 'not_found' },
     ])
   })
 })

@@ -90,7 +90,10 @@ export function createMemoryApi(): MemoryApi {
     },
     async listAgents(workspaceId) {
       await enter('listAgents', [workspaceId])
-      return [...agents.values()].filter((a) => a.workspaceId === workspaceId)
+      return {
+        agents: [...agents.values()].filter((a) => a.workspaceId === workspaceId),
+        maxAgents: 10,
+      }
     },
     async createAgent(workspaceId, input) {
       await enter('createAgent', [workspaceId, input])

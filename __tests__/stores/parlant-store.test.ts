@@ -58,6 +58,66 @@ describe('workspace', () => {
   })
 })
 
+describe('workspace agent events', () => {
+  it('adds, updates and removes agents changed elsewhere, never going back in version', async () => {
+    const agent = await seedAgent()
+    const store = useParlantStore.getState()
+    const at = new Date().toISOString()
+    const other = { ...agent, id: 'agent-other', name: 'Other tab' }
+    store.applyWorkspaceAgentEvent({
+      workspaceId: WS,
+      agentId: other.id,
+      change: 'created',
+      agent: other,
+      at,
+    })
+    expect(useParlantStore.getState().agentOrder).toEqual([agent.id, other.id])
+    // Another workspace's event, and an older definition, change nothing.
+    store.applyWorkspaceAgentEvent({
+      workspaceId: 'ws-2',
+      agentId: 'x',
+      change: 'created',
+      agent: { ...other, id: 'x', workspaceId: 'ws-2' },
+      at,
+    })
+    const renamed = { ...other, name: 'Renamed', version: other.version + 1 }
+    store.applyWorkspaceAgentEvent({
+      workspaceId: WS,
+      agentId: other.id,
+      change: 'updated',
+      agent: renamed,
+      at,
+    })
+    store.applyWorkspaceAgentEvent({
+      workspaceId: WS,
+      agentId: other.id,
+      change: 'updated',
+      agent: { ...other, name: 'Stale' },
+      at,
+    })
+    expect(useParlantStore.getState().agents[other.id]?.name).toBe('Renamed')
+    expect(useParlantStore.getState().agentOrder).toEqual([agent.id, other.id])
+    store.selectAgent(other.id)
+    store.applyWorkspaceAgentEvent({
+      workspaceId: WS,
+      agentId: other.id,
+      change: 'deleted',
+      agent: null,
+      at,
+    })
+    const state = useParlantStore.getState()
+    expect(state.agentOrder).toEqual([agent.id])
+    expect(state.agents[other.id]).toBeUndefined()
+    expect(state.statuses[other.id]).toBeUndefined()
+    expect(state.selectedAgentId).toBeNull()
+  })
+
+  it('learns the workspace quota from the list', async () => {
+    await useParlantStore.getState().loadAgents()
+    expect(useParlantStore.getState().maxAgents).toBe(10)
+  })
+})
+
 describe('lifecycle actions', () => {
   it('shows starting at once, then the server status', async () => {
     const agent = await seedAgent()

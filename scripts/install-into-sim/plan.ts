@@ -422,21 +422,22 @@ function registrations(read: (path: string) => string): EditOp[] {
     edit(
       'packages/realtime-protocol/src/rooms.ts',
       'room',
-      "add the 'parlant-agent' room type",
+      "add the 'parlant-agent' and 'parlant-workspace' room types",
       insertEntry(/^export const ROOM_TYPES\b.*\{\s*$/, 'room', 'PARLANT_AGENT', [
         "PARLANT_AGENT: 'parlant-agent',",
+        "PARLANT_WORKSPACE: 'parlant-workspace',",
       ])
     ),
     // ROOM_MEMBERSHIP_ACTIONS is a Record<RoomType, …>: without this entry Sim does not typecheck.
     edit(
       'packages/platform-authz/src/room-policy.ts',
       'membership',
-      "let 'parlant-agent' members join with read permission",
+      "let 'parlant-agent' and 'parlant-workspace' members join with read permission",
       insertEntry(
         /^(?:export\s+)?const ROOM_MEMBERSHIP_ACTIONS\b.*\{\s*$/,
         'membership',
         'PARLANT_AGENT',
-        ["[ROOM_TYPES.PARLANT_AGENT]: 'read',"]
+        ["[ROOM_TYPES.PARLANT_AGENT]: 'read',", "[ROOM_TYPES.PARLANT_WORKSPACE]: 'read',"]
       )
     ),
     edit(
@@ -458,12 +459,16 @@ function registrations(read: (path: string) => string): EditOp[] {
     edit(
       'packages/platform-authz/src/rooms.ts',
       'resolver',
-      "add 'parlant-agent' to ROOM_WORKSPACE_RESOLVERS",
+      "add 'parlant-agent' and 'parlant-workspace' to ROOM_WORKSPACE_RESOLVERS",
       insertEntry(
         /^(?:export\s+)?const ROOM_WORKSPACE_RESOLVERS\b.*\{\s*$/,
         'resolver',
         'PARLANT_AGENT',
-        ['[ROOM_TYPES.PARLANT_AGENT]: resolveParlantAgentWorkspace,']
+        [
+          '[ROOM_TYPES.PARLANT_AGENT]: resolveParlantAgentWorkspace,',
+          // A workspace room is keyed by the workspace id itself.
+          '[ROOM_TYPES.PARLANT_WORKSPACE]: resolveWorkspaceRoomWorkspace,',
+        ]
       )
     ),
   ]

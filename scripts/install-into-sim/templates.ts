@@ -13,7 +13,7 @@ export const REALTIME_HANDLER = `import { createLogger } from '@sim/logger'
 import { authorizeRoom } from '@sim/platform-authz/rooms'
 import { ROOM_TYPES } from '@sim/realtime-protocol/rooms'
 import type { Server } from 'socket.io'
-import { agentRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
+import { agentRoom, PARLANT_EVENTS, workspaceRoom } from '@/lib/parlant/realtime/events'
 import {
   type JoinRefusal,
   type ParlantRoomManager,
@@ -33,12 +33,22 @@ const REVALIDATE_INTERVAL_MS = 30_000
 
 /** Missing and forbidden read the same, as in the bridge: nobody learns which agents exist. */
 const NOT_FOUND: JoinRefusal = { error: 'Agent not found', code: 'not_found', retryable: false }
+const WORKSPACE_NOT_FOUND: JoinRefusal = {
+  error: 'Workspace not found',
+  code: 'not_found',
+  retryable: false,
+}
 
 interface Member {
   socket: AuthenticatedSocket
   /** Joined agent rooms: agent id → workspace id. */
   agents: Map<string, string>
-  /** Per agent, bumped by every join and leave so a stale join cannot complete after them. */
+  /** Joined workspace rooms (the workspace's agent list). */
+  workspaces: Set<string>
+  /**
+   * Per agent (and \`workspace:<id>\`), bumped by every join and leave so a stale join cannot
+   * complete after them.
+   */
   intents: Map<string, number>
 }
 
@@ -65,13 +75,23 @@ async function mayRead(userId: string, agentId: string, workspaceId: string) {
   return result.allowed && result.workspaceId === workspaceId
 }
 
+/** Whether \`userId\` may read the workspace's agent list (the \`parlant-workspace\` room). */
+async function mayReadWorkspace(userId: string, workspaceId: string) {
+  const result = await authorizeRoom({
+    userId,
+    room: { type: ROOM_TYPES.PARLANT_WORKSPACE, id: workspaceId },
+    action: 'read',
+  })
+  return result.allowed && result.workspaceId === workspaceId
+}
+
 /**
  * The bridge's join/leave handlers for one socket of the bridge namespace. Registered by
  * \`setupParlantNamespace\`, not by \`setupAllHandlers\`: the browser connects to the bridge
  * namespace, and rooms joined on the default namespace would never see the bridge's events.
  */
 export function setupParlantHandlers(socket: AuthenticatedSocket, _roomManager: IRoomManager) {
-  const member: Member = { socket, agents: new Map(), intents: new Map() }
+  const member: Member = { socket, agents: new Map(), workspaces: new Set(), intents: new Map() }
   members.set(socket.id, member)
   const rooms: ParlantRoomManager = {
     async join(joining, payload) {
@@ -97,6 +117,29 @@ export function setupParlantHandlers(socket: AuthenticatedSocket, _roomManager: 
       bump(member, payload.agentId)
       member.agents.delete(payload.agentId)
       await leaving.leave(agentRoom(payload.agentId))
+    },
+    async joinWorkspace(joining, { workspaceId }) {
+      const { userId } = socket
+      if (!userId) {
+        return { error: 'Authentication required', code: 'unauthorized', retryable: false }
+      }
+      const attempt = bump(member, \`workspace:\${workspaceId}\`)
+      if (!(await mayReadWorkspace(userId, workspaceId))) return WORKSPACE_NOT_FOUND
+      if (member.intents.get(\`workspace:\${workspaceId}\`) !== attempt || socket.disconnected) {
+        return {
+          error: 'A later join or leave for this workspace replaced this one',
+          code: 'superseded',
+          retryable: true,
+        }
+      }
+      await joining.join(workspaceRoom(workspaceId))
+      member.workspaces.add(workspaceId)
+      return undefined
+    },
+    async leaveWorkspace(leaving, { workspaceId }) {
+      bump(member, \`workspace:\${workspaceId}\`)
+      member.workspaces.delete(workspaceId)
+      await leaving.leave(workspaceRoom(workspaceId))
     },
     async disconnect() {
       members.delete(socket.id)
@@ -127,6 +170,23 @@ async function revalidate() {
         workspaceId,
         agentId,
         error: 'Access to this agent was revoked',
+        code: 'not_found',
+      })
+    }
+    for (const workspaceId of [...member.workspaces]) {
+      try {
+        if (await mayReadWorkspace(socket.userId, workspaceId)) continue
+      } catch (error) {
+        logger.warn(\`Parlant workspace re-check failed for socket \${socket.id}\`, error)
+        continue
+      }
+      if (!member.workspaces.has(workspaceId)) continue
+      bump(member, \`workspace:\${workspaceId}\`)
+      member.workspaces.delete(workspaceId)
+      await socket.leave(workspaceRoom(workspaceId))
+      socket.emit(PARLANT_EVENTS.workspaceEvicted, {
+        workspaceId,
+        error: 'Access to this workspace was revoked',
         code: 'not_found',
       })
     }
@@ -184,7 +244,10 @@ const parlantEventSchema = z
     room: z
       .string()
       .max(200)
-      .regex(/^parlant-agent:[^:\\s]+$/, 'must be a parlant-agent room'),
+      .regex(
+        /^parlant-(agent|workspace):[^:\\s]+$/,
+        'must be a parlant-agent or parlant-workspace room'
+      ),
     event: z
       .string()
       .max(100)

@@ -36,9 +36,16 @@ export function describeError(error: unknown): { code: string; message: string }
   return { code: 'network_error', message: getErrorMessage(error, 'Unknown error') }
 }
 
+/** A workspace's agents and how many it may have. */
+export interface AgentList {
+  agents: AgentView[]
+  /** The workspace's quota (`PARLANT_MAX_AGENTS_PER_WORKSPACE`); null when the server does not say. */
+  maxAgents: number | null
+}
+
 /** What the store needs from the bridge. */
 export interface ParlantApi {
-  listAgents(workspaceId: string): Promise<AgentView[]>
+  listAgents(workspaceId: string): Promise<AgentList>
   createAgent(workspaceId: string, input: CreateAgentInput): Promise<AgentView>
   updateAgent(workspaceId: string, agentId: string, input: UpdateAgentInput): Promise<AgentView>
   deleteAgent(workspaceId: string, agentId: string): Promise<void>
@@ -125,11 +132,11 @@ export function createHttpParlantApi(options: HttpParlantApiOptions = {}): Parla
 
   return {
     async listAgents(workspaceId) {
-      const body = await request<{ agents: AgentView[] }>(
+      const body = await request<{ agents: AgentView[]; maxAgents?: number }>(
         'GET',
         `/api/parlant/agents?${ws(workspaceId)}`
       )
-      return body.agents
+      return { agents: body.agents, maxAgents: body.maxAgents ?? null }
     },
     async createAgent(workspaceId, input) {
       const body = await request<{ agent: AgentView }>('POST', '/api/parlant/agents', {

@@ -1,6 +1,7 @@
 /**
  * The browser side of the bridge's realtime channel: ONE shared socket.io connection to the
- * `/parlant` namespace, a room join per subscribed agent, and every join re-sent after a reconnect
+ * `/parlant` namespace, a room join per subscribed agent and per watched workspace (its agent
+ * list), and every join re-sent after a reconnect
  * (rooms do not survive a new connection). A one-time token is minted for every connection attempt,
  * as Sim's socket provider does, because a token is consumed by the handshake that uses it.
  */
@@ -10,6 +11,7 @@ import {
   type ChatEventPayload,
   PARLANT_EVENTS,
   type TurnEndEvent,
+  type WorkspaceAgentEvent,
 } from '@/lib/parlant/realtime/events'
 import type { SubscriptionState } from '@/stores/parlant/types'
 
@@ -28,6 +30,10 @@ export interface RealtimeHandlers {
   onConnection(state: 'connecting' | 'connected' | 'disconnected'): void
   /** A join succeeded on a connection after the first: events may have been missed meanwhile. */
   onResubscribed?(agentId: string): void
+  /** An agent of a watched workspace was created, changed or deleted. */
+  onWorkspaceAgent?(event: WorkspaceAgentEvent): void
+  /** The workspace room was joined again after a reconnect: the list may have missed changes. */
+  onWorkspaceResubscribed?(workspaceId: string): void
 }
 
 export interface ParlantRealtimeOptions {
@@ -46,6 +52,8 @@ export interface ParlantRealtimeOptions {
 export interface ParlantRealtime {
   /** Joins the agent's room (reference-counted); returns the leave function. */
   subscribe(workspaceId: string, agentId: string): () => void
+  /** Joins the workspace's agent-list room (reference-counted); returns the leave function. */
+  watchWorkspace(workspaceId: string): () => void
   /** Disconnects and forgets every subscription. */
   close(): void
   /** The socket, once a subscription created it. */
@@ -67,6 +75,10 @@ export function createParlantRealtime(
   handlers: RealtimeHandlers
 ): ParlantRealtime {
   const subscriptions = new Map<string, Subscription>()
+  /** Watched workspaces → reference count. */
+  const workspaces = new Map<string, number>()
+  /** Whether anyone still needs the socket (an agent or a workspace). */
+  const listening = () => subscriptions.size > 0 || workspaces.size > 0
   const factory = options.socketFactory ?? ((url, socketOptions) => io(url, socketOptions))
   let socket: Socket | null = null
   let connections = 0
@@ -98,6 +110,8 @@ export function createParlantRealtime(
     created.on('connect', () => {
       connections += 1
       handlers.onConnection('connected')
+      for (const workspaceId of workspaces.keys())
+        created.emit(PARLANT_EVENTS.joinWorkspace, { workspaceId })
       for (const [agentId, sub] of subscriptions) join(agentId, sub.workspaceId)
     })
     created.on('disconnect', (reason) => {
@@ -105,9 +119,9 @@ export function createParlantRealtime(
       for (const agentId of subscriptions.keys()) handlers.onSubscription(agentId, 'joining')
       // socket.io does not reconnect after a server-side disconnect (e.g. a node shutting down);
       // while someone still listens, come back once after the usual delay.
-      if (reason === 'io server disconnect' && subscriptions.size > 0) {
+      if (reason === 'io server disconnect' && listening()) {
         setTimeout(() => {
-          if (socket === created && !created.connected && subscriptions.size > 0) created.connect()
+          if (socket === created && !created.connected && listening()) created.connect()
         }, options.reconnectionDelay ?? 1000)
       }
     })
@@ -126,6 +140,14 @@ export function createParlantRealtime(
       if (isRecord(payload) && typeof payload.agentId === 'string')
         handlers.onSubscription(payload.agentId, 'error')
     })
+    created.on(PARLANT_EVENTS.joinWorkspaceSuccess, (payload: unknown) => {
+      if (!isRecord(payload) || typeof payload.workspaceId !== 'string') return
+      if (workspaces.has(payload.workspaceId) && connections > 1)
+        handlers.onWorkspaceResubscribed?.(payload.workspaceId)
+    })
+    created.on(PARLANT_EVENTS.workspaceAgent, (event: WorkspaceAgentEvent) =>
+      handlers.onWorkspaceAgent?.(event)
+    )
     created.on(PARLANT_EVENTS.status, (event: AgentStatusEvent) => handlers.onStatus(event))
     created.on(PARLANT_EVENTS.chatEvent, (event: ChatEventPayload) => handlers.onChatEvent(event))
     created.on(PARLANT_EVENTS.turnComplete, (event: TurnEndEvent) =>
@@ -158,8 +180,29 @@ export function createParlantRealtime(
         if (socket?.connected) socket.emit(PARLANT_EVENTS.leave, { workspaceId, agentId })
       }
     },
+    watchWorkspace(workspaceId) {
+      const count = workspaces.get(workspaceId) ?? 0
+      workspaces.set(workspaceId, count + 1)
+      if (count === 0) {
+        const current = ensureSocket()
+        if (current.connected) current.emit(PARLANT_EVENTS.joinWorkspace, { workspaceId })
+      }
+      let left = false
+      return () => {
+        if (left) return
+        left = true
+        const remaining = (workspaces.get(workspaceId) ?? 1) - 1
+        if (remaining > 0) {
+          workspaces.set(workspaceId, remaining)
+          return
+        }
+        workspaces.delete(workspaceId)
+        if (socket?.connected) socket.emit(PARLANT_EVENTS.leaveWorkspace, { workspaceId })
+      }
+    },
     close() {
       subscriptions.clear()
+      workspaces.clear()
       socket?.removeAllListeners()
       socket?.disconnect()
       socket = null

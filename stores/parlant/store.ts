@@ -81,6 +81,7 @@ const initialState: ParlantStateData = {
   loading: false,
   loaded: false,
   loadError: null,
+  maxAgents: null,
 }
 
 function statusOf(agent: AgentView): AgentStatusState {
@@ -184,6 +185,27 @@ export const useParlantStore = create<ParlantState>()(
         }
       }
 
+      /** The shared socket, created on first use with the store's handlers. */
+      const ensureRealtime = (realtimeOptions: ParlantStoreConfig['realtime'] & object) => {
+        if (realtime) return realtime
+        const api = config.api
+        realtime = createParlantRealtime(
+          { ...realtimeOptions, mintToken: () => api.mintSocketToken() },
+          {
+            onStatus: (event) => get().applyStatusEvent(event),
+            onChatEvent: (event) => get().applyChatEvent(event),
+            onTurnEnd: (event, failed) => get().applyTurnEnd(event, failed),
+            onSubscription: (id, state) => get().setSubscription(id, state),
+            onConnection: (state) => get().setConnection(state),
+            // Status changes published while we were disconnected are gone: re-read them.
+            onResubscribed: () => void get().loadAgents(),
+            onWorkspaceAgent: (event) => get().applyWorkspaceAgentEvent(event),
+            onWorkspaceResubscribed: () => void get().loadAgents(),
+          }
+        )
+        return realtime
+      }
+
       const updateConversation = (
         agentId: string,
         conversationKey: string,
@@ -218,7 +240,7 @@ export const useParlantStore = create<ParlantState>()(
           const workspaceId = requireWorkspace(get().workspaceId)
           set({ loading: true, loadError: null })
           try {
-            const agents = await config.api.listAgents(workspaceId)
+            const { agents, maxAgents } = await config.api.listAgents(workspaceId)
             if (get().workspaceId !== workspaceId) return
             set((state) => {
               const statuses: Record<string, AgentStatusState> = {}
@@ -233,6 +255,7 @@ export const useParlantStore = create<ParlantState>()(
                 statuses,
                 loading: false,
                 loaded: true,
+                maxAgents,
                 selectedAgentId:
                   state.selectedAgentId && agents.some((a) => a.id === state.selectedAgentId)
                     ? state.selectedAgentId
@@ -352,22 +375,35 @@ export const useParlantStore = create<ParlantState>()(
         subscribeAgent(agentId) {
           const workspaceId = get().workspaceId
           if (!workspaceId || config.realtime === false) return () => {}
-          if (!realtime) {
-            const api = config.api
-            realtime = createParlantRealtime(
-              { ...config.realtime, mintToken: () => api.mintSocketToken() },
-              {
-                onStatus: (event) => get().applyStatusEvent(event),
-                onChatEvent: (event) => get().applyChatEvent(event),
-                onTurnEnd: (event, failed) => get().applyTurnEnd(event, failed),
-                onSubscription: (id, state) => get().setSubscription(id, state),
-                onConnection: (state) => get().setConnection(state),
-                // Status changes published while we were disconnected are gone: re-read them.
-                onResubscribed: () => void get().loadAgents(),
+          return ensureRealtime(config.realtime).subscribe(workspaceId, agentId)
+        },
+
+        watchWorkspace() {
+          const workspaceId = get().workspaceId
+          if (!workspaceId || config.realtime === false) return () => {}
+          return ensureRealtime(config.realtime).watchWorkspace(workspaceId)
+        },
+
+        applyWorkspaceAgentEvent(event) {
+          if (event.workspaceId !== get().workspaceId) return
+          if (event.change === 'deleted' || !event.agent) {
+            set((state) => {
+              if (!state.agents[event.agentId]) return {}
+              return {
+                agents: without(state.agents, event.agentId),
+                agentOrder: state.agentOrder.filter((id) => id !== event.agentId),
+                statuses: without(state.statuses, event.agentId),
+                selectedAgentId:
+                  state.selectedAgentId === event.agentId ? null : state.selectedAgentId,
               }
-            )
+            })
+            return
           }
-          return realtime.subscribe(workspaceId, agentId)
+          const incoming = event.agent
+          const current = get().agents[incoming.id]
+          // A definition older than what we hold (events may cross an HTTP answer) changes nothing.
+          if (current && current.version > incoming.version) return
+          receiveAgent(incoming)
         },
 
         applyStatusEvent(event: AgentStatusEvent) {

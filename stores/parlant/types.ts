@@ -7,6 +7,7 @@ import type {
   AgentStatusEvent,
   ChatEventPayload,
   TurnEndEvent,
+  WorkspaceAgentEvent,
 } from '@/lib/parlant/realtime/events'
 import type {
   AgentStatus,
@@ -109,6 +110,8 @@ export interface ParlantStateData {
   /** True once the workspace's agents were listed (whether or not any exist). */
   loaded: boolean
   loadError: string | null
+  /** How many agents the workspace may have (from the list), or null before it is known. */
+  maxAgents: number | null
 }
 
 export interface ChatOptions {
@@ -140,6 +143,12 @@ export interface ParlantActions {
   selectAgent(agentId: string | null): void
   /** Joins the agent's room on the shared socket; returns the leave function. */
   subscribeAgent(agentId: string): () => void
+  /**
+   * Joins the current workspace's agent-list room, so agents created, renamed or deleted
+   * elsewhere (another tab, another user, a workflow) show up here; returns the leave function.
+   */
+  watchWorkspace(): () => void
+  applyWorkspaceAgentEvent(event: WorkspaceAgentEvent): void
   applyStatusEvent(event: AgentStatusEvent): void
   applyChatEvent(event: ChatEventPayload): void
   applyTurnEnd(event: TurnEndEvent, failed: boolean): void

@@ -117,7 +117,11 @@ export const bridgeErrorResponseSchema = z.object({
   details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 })
 
-export const agentListResponseSchema = z.object({ agents: z.array(agentViewSchema) })
+/** The workspace's agents and its quota (`PARLANT_MAX_AGENTS_PER_WORKSPACE`), so a UI can show `n / max`. */
+export const agentListResponseSchema = z.object({
+  agents: z.array(agentViewSchema),
+  maxAgents: z.number().int(),
+})
 export const agentResponseSchema = z.object({ agent: agentViewSchema })
 export const agentDeletedResponseSchema = z.object({
   deleted: z.literal(true),

@@ -70,7 +70,12 @@ function toolAgentOutput(agent: AgentView) {
 
 const listAgents = async (ctx: RouteContext, workspaceId: string) => {
   await requireWorkspaceAccess(ctx.deps.host, ctx.principal, workspaceId, 'read')
-  return { body: { agents: await ctx.deps.lifecycle.list(workspaceId) } }
+  return {
+    body: {
+      agents: await ctx.deps.lifecycle.list(workspaceId),
+      maxAgents: ctx.deps.config.maxAgentsPerWorkspace,
+    },
+  }
 }
 
 /** Sim's tool routes take the workspace from the body or the forwarded `_context`. */

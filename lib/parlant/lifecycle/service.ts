@@ -29,7 +29,13 @@ import { sourcesOf } from '@/lib/parlant/lifecycle/state-machine'
 import { toAgentView } from '@/lib/parlant/lifecycle/view'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeHost } from '@/lib/parlant/ports'
-import { type AgentStatusEvent, agentRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
+import {
+  type AgentStatusEvent,
+  agentRoom,
+  PARLANT_EVENTS,
+  type WorkspaceAgentEvent,
+  workspaceRoom,
+} from '@/lib/parlant/realtime/events'
 import {
   type AgentConfig,
   type AgentStatus,
@@ -127,6 +133,27 @@ export function createLifecycleService(deps: {
         agentId: row.id,
         error: loggableError(error),
       })
+    }
+  }
+
+  /** Tells every open list of the workspace that an agent appeared, changed or went away. */
+  async function publishChange(
+    change: WorkspaceAgentEvent['change'],
+    workspaceId: string,
+    agentId: string,
+    agent: AgentView | null
+  ) {
+    const event: WorkspaceAgentEvent = {
+      workspaceId,
+      agentId,
+      change,
+      agent,
+      at: clock.now().toISOString(),
+    }
+    try {
+      await host.publish(workspaceRoom(workspaceId), PARLANT_EVENTS.workspaceAgent, event)
+    } catch (error) {
+      logger.warn('Publishing an agent change failed', { agentId, error: getErrorMessage(error) })
     }
   }
 
@@ -339,7 +366,9 @@ export function createLifecycleService(deps: {
         )
       }
       logger.info('Agent created', { workspaceId, agentId: result.agent.id })
-      return toAgentView(result.agent)
+      const view = toAgentView(result.agent)
+      await publishChange('created', workspaceId, view.id, view)
+      return view
     },
 
     /** Changes an agent's definition; an active agent is re-synced to Parlant. */
@@ -378,6 +407,7 @@ export function createLifecycleService(deps: {
       if (!updated) {
         throw new BridgeError('conflict', 'The agent is being changed by someone else; try again')
       }
+      await publishChange('updated', workspaceId, agentId, toAgentView(updated))
       if (updated.status !== 'active') return toAgentView(updated)
       try {
         await provisionAgent(parlant, updated, new Deadline(operationTimeoutMs))
@@ -404,6 +434,7 @@ export function createLifecycleService(deps: {
       // Even an agent without a recorded Parlant id may exist there (a crash mid-start).
       scheduleCleanup(row.parlantAgentId ?? parlantAgentIdFor(row.id))
       logger.info('Agent deleted', { workspaceId, agentId })
+      await publishChange('deleted', workspaceId, agentId, null)
       return { deleted: true, agentId }
     },
 

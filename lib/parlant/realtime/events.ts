@@ -3,7 +3,7 @@
  * (lifecycle and chat publish through `BridgeHost.publish`), the socket handlers and the browser.
  * Sim's room naming: `${type}:${id}`, ids without ':'.
  */
-import type { AgentStatus } from '@/lib/parlant/schemas'
+import type { AgentStatus, AgentView } from '@/lib/parlant/schemas'
 
 /** The room type of one agent's live channel. */
 export const PARLANT_AGENT_ROOM_TYPE = 'parlant-agent'
@@ -11,6 +11,14 @@ export const PARLANT_AGENT_ROOM_TYPE = 'parlant-agent'
 /** The socket.io room of an agent. */
 export function agentRoom(agentId: string) {
   return `${PARLANT_AGENT_ROOM_TYPE}:${agentId}`
+}
+
+/** The room type of a workspace's agent list (agents created, changed, deleted). */
+export const PARLANT_WORKSPACE_ROOM_TYPE = 'parlant-workspace'
+
+/** The socket.io room of a workspace's agent list. */
+export function workspaceRoom(workspaceId: string) {
+  return `${PARLANT_WORKSPACE_ROOM_TYPE}:${workspaceId}`
 }
 
 /** Event names, client → server and server → client. */
@@ -24,7 +32,23 @@ export const PARLANT_EVENTS = {
   turnComplete: 'parlant-turn-complete',
   turnFailed: 'parlant-turn-failed',
   evicted: 'parlant-agent-evicted',
+  joinWorkspace: 'join-parlant-workspace',
+  joinWorkspaceSuccess: 'join-parlant-workspace-success',
+  joinWorkspaceError: 'join-parlant-workspace-error',
+  leaveWorkspace: 'leave-parlant-workspace',
+  workspaceAgent: 'parlant-workspace-agent',
+  workspaceEvicted: 'parlant-workspace-evicted',
 } as const
+
+/** Published to the workspace room when an agent is created, its definition changes, or it is deleted. */
+export interface WorkspaceAgentEvent {
+  workspaceId: string
+  agentId: string
+  change: 'created' | 'updated' | 'deleted'
+  /** The agent as it now is; null once deleted. */
+  agent: AgentView | null
+  at: string
+}
 
 /** Published on every lifecycle transition. */
 export interface AgentStatusEvent {

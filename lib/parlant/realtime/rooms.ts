@@ -8,11 +8,12 @@ import type { Socket } from 'socket.io'
 import { getAgent } from '@/lib/parlant/db/queries'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { createRateLimiter, type RateLimitOptions } from '@/lib/parlant/rate-limit'
-import { agentRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
+import { agentRoom, PARLANT_EVENTS, workspaceRoom } from '@/lib/parlant/realtime/events'
 import type {
   AgentRoomPayload,
   JoinRefusal,
   ParlantRoomManager,
+  WorkspaceRoomPayload,
 } from '@/lib/parlant/realtime/handlers'
 import { endPresence, startPresence } from '@/lib/parlant/realtime/presence'
 import { permissionSatisfies } from '@/lib/parlant/schemas'
@@ -39,11 +40,18 @@ interface SocketState {
   /** The agent token, kept in memory only so it can be re-verified (never in `socket.data`). */
   agentToken?: string
   memberships: Map<string, Membership>
+  /** Workspaces whose agent-list room the socket joined. */
+  workspaces: Set<string>
   /** Bumped by every join/leave of an agent, so a slow join cannot land after a later leave. */
   generations: Map<string, number>
 }
 
 const NOT_FOUND: JoinRefusal = { error: 'Agent not found', code: 'not_found', retryable: false }
+const WORKSPACE_NOT_FOUND: JoinRefusal = {
+  error: 'Workspace not found',
+  code: 'not_found',
+  retryable: false,
+}
 const TOO_MANY_JOINS: JoinRefusal = {
   error: 'Too many join requests on this connection; slow down',
   code: 'rate_limited',
@@ -96,6 +104,19 @@ export function createParlantRoomManager(options: ParlantRoomManagerOptions): Pa
     return agent ? undefined : NOT_FOUND
   }
 
+  /** Read permission on the workspace; an agent token watches its agent, never a whole list. */
+  async function authorizeWorkspace(
+    state: SocketState,
+    workspaceId: string
+  ): Promise<JoinRefusal | undefined> {
+    if (state.principal.kind !== 'user') return WORKSPACE_NOT_FOUND
+    const permission = await host.workspacePermission(state.principal.userId, workspaceId)
+    return permissionSatisfies(permission, 'read') ? undefined : WORKSPACE_NOT_FOUND
+  }
+
+  /** Generation key of a workspace room (agent ids never contain ':'). */
+  const workspaceKey = (workspaceId: string) => `workspace:${workspaceId}`
+
   function bump(state: SocketState, agentId: string) {
     const next = (state.generations.get(agentId) ?? 0) + 1
     state.generations.set(agentId, next)
@@ -119,6 +140,7 @@ export function createParlantRoomManager(options: ParlantRoomManagerOptions): Pa
         principal,
         agentToken,
         memberships: new Map(),
+        workspaces: new Set(),
         generations: new Map(),
       })
     },
@@ -159,6 +181,33 @@ export function createParlantRoomManager(options: ParlantRoomManagerOptions): Pa
       await drop(state, payload.agentId)
     },
 
+    async joinWorkspace(socket, { workspaceId }: WorkspaceRoomPayload) {
+      const state = states.get(socket.id)
+      if (!state) return { error: 'Not authenticated', code: 'unauthorized', retryable: false }
+      if (joinLimiter.take(socket.id) > 0) return TOO_MANY_JOINS
+      const key = workspaceKey(workspaceId)
+      const generation = bump(state, key)
+      const refusal = await authorizeWorkspace(state, workspaceId)
+      if (refusal) return refusal
+      if (state.generations.get(key) !== generation || !socket.connected)
+        return {
+          error: 'A later join or leave for this workspace replaced this one',
+          code: 'superseded',
+          retryable: true,
+        }
+      state.workspaces.add(workspaceId)
+      await socket.join(workspaceRoom(workspaceId))
+      return undefined
+    },
+
+    async leaveWorkspace(socket, { workspaceId }: WorkspaceRoomPayload) {
+      const state = states.get(socket.id)
+      if (!state) return
+      bump(state, workspaceKey(workspaceId))
+      if (!state.workspaces.delete(workspaceId)) return
+      await socket.leave(workspaceRoom(workspaceId))
+    },
+
     async disconnect(socket) {
       const state = states.get(socket.id)
       if (!state) return
@@ -182,6 +231,18 @@ export function createParlantRoomManager(options: ParlantRoomManagerOptions): Pa
               workspaceId: membership.workspaceId,
               agentId: membership.agentId,
               error: 'Access to this agent was revoked',
+              code: refusal.code,
+            })
+          }
+          for (const workspaceId of [...state.workspaces]) {
+            const refusal = await authorizeWorkspace(state, workspaceId).catch(() => undefined)
+            if (!refusal) continue
+            state.workspaces.delete(workspaceId)
+            bump(state, workspaceKey(workspaceId))
+            await state.socket.leave(workspaceRoom(workspaceId))
+            state.socket.emit(PARLANT_EVENTS.workspaceEvicted, {
+              workspaceId,
+              error: 'Access to this workspace was revoked',
               code: refusal.code,
             })
           }
