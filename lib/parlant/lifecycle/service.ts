@@ -153,7 +153,7 @@ export function createLifecycleService(deps: {
     try {
       await host.publish(workspaceRoom(workspaceId), PARLANT_EVENTS.workspaceAgent, event)
     } catch (error) {
-      logger.warn('Publishing an agent change failed', { agentId, error: getErrorMessage(error) })
+      logger.warn('Publishing an agent change failed', { agentId, error: loggableError(error) })
     }
   }
 
