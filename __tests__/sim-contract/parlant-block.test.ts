@@ -305,6 +305,7 @@ describe('Parlant block: selector-backed sub-blocks', () => {
       calls.push(String(input))
       return Response.json({
         agents: [agentRecord('b', 'Billing', 'active'), agentRecord('a', 'Access', 'inactive')],
+        maxAgents: 10,
       })
     }) as typeof fetch
     try {
