@@ -64,7 +64,10 @@ describe('parlant route contracts', () => {
 
   it('accepts what the routes answer', () => {
     expect(
-      contracts.listParlantAgentsContract.response.schema.safeParse({ agents: [agent], maxAgents: 10 }).success
+      contracts.listParlantAgentsContract.response.schema.safeParse({
+        agents: [agent],
+        maxAgents: 10,
+      }).success
     ).toBe(true)
     expect(contracts.getParlantAgentContract.response.schema.safeParse({ agent }).success).toBe(
       true
