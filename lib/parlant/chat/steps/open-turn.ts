@@ -1,0 +1,117 @@
+/**
+ * Step 1, open the turn: the active agent → the conversation row → the turn ledger row (a
+ * completed retry returns its recorded result) → the conversation's lease (serializes turns across
+ * nodes) → the ledger row re-read under the lease.
+ */
+import { generateId } from '@sim/utils/id'
+import {
+  customerIdForUser,
+  findConversation,
+  getOrCreateConversation,
+} from '@/lib/parlant/chat/conversations'
+import { getOrCreateTurn, readTurn } from '@/lib/parlant/chat/idempotency'
+import type { HeldLease, LeaseManager } from '@/lib/parlant/chat/lease'
+import type { TurnContext } from '@/lib/parlant/chat/steps/context'
+import type { PostedMessage } from '@/lib/parlant/chat/turn'
+import { BridgeError } from '@/lib/parlant/errors'
+import { loggableError } from '@/lib/parlant/log-error'
+import type { ChatTurnResult } from '@/lib/parlant/schemas'
+
+/** A turn this send owns: its rows, its lease and what an earlier attempt already posted. */
+export interface OpenTurn {
+  parlantAgentId: string
+  conversationId: string
+  /** The conversation's Parlant customer as first recorded (a fallback for session creation). */
+  parlantCustomerId: string
+  turnId: string
+  bridgeMessageId: string
+  lease: HeldLease
+  /** The customer event an earlier attempt posted, if any. */
+  posted: PostedMessage | null
+  /** Look for the message in the session before posting (the row may have posted before). */
+  lookFirst: boolean
+}
+
+/** Either the turn to run, or the recorded result of an already completed one. */
+export type OpenedTurn = { done: ChatTurnResult } | { open: OpenTurn }
+
+/**
+ * Opens the turn. The lease is held when this returns `open` (release it in every case); a
+ * returned `done` holds nothing.
+ */
+export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<OpenedTurn> {
+  const { deps, request, base, scope, state } = ctx
+  const db = deps.host.db
+  if (scope.abortReason() === scope.stopped) throw scope.stopped
+  // Two independent reads side by side; the conversation row is only created (below) once the
+  // agent is known to be active, so a refused send writes nothing.
+  const [agent, existing] = await Promise.all([
+    deps.resolveActiveAgent(request.workspaceId, request.agentId),
+    findConversation(db, base),
+  ])
+  state.agentCheckedAt = Date.now()
+  const parlantAgentId = agent.parlantAgentId
+  if (!parlantAgentId)
+    throw new BridgeError('agent_not_active', 'The agent is not provisioned on Parlant yet')
+  const conversation =
+    existing ??
+    (await getOrCreateConversation(db, {
+      ...base,
+      customerId: request.customerId ?? customerIdForUser(request.userId),
+      userId: request.userId,
+    }))
+  const { turn, created } = await getOrCreateTurn(db, {
+    workspaceId: request.workspaceId,
+    conversationId: conversation.id,
+    idempotencyKey: request.idempotencyKey ?? generateId(),
+    userId: request.userId,
+  })
+  if (turn.status === 'completed' && turn.result) return { done: turn.result }
+
+  const lease = await leases.acquire(request.workspaceId, conversation.id, scope.signal)
+  // From here on this send owns the turn: only an owner records or announces its failure (a
+  // duplicate that gave up waiting must not mark the running turn failed).
+  state.turnId = turn.id
+  scope.joinLease(lease.lost)
+  try {
+    // Whoever held the lease may have finished this very turn meanwhile.
+    const current = await readTurn(db, request.workspaceId, turn.id)
+    if (current?.status === 'completed' && current.result) {
+      await releaseLease(ctx, lease)
+      return { done: current.result }
+    }
+    const posted =
+      current?.parlantEventId && current.traceId && current.parlantEventOffset !== null
+        ? {
+            eventId: current.parlantEventId,
+            offset: current.parlantEventOffset,
+            traceId: current.traceId,
+          }
+        : null
+    return {
+      open: {
+        parlantAgentId,
+        conversationId: conversation.id,
+        parlantCustomerId: conversation.parlantCustomerId,
+        turnId: turn.id,
+        bridgeMessageId: turn.bridgeMessageId,
+        lease,
+        posted,
+        // A row we did not just create may have posted before failing or crashing.
+        lookFirst: !created,
+      },
+    }
+  } catch (error) {
+    await releaseLease(ctx, lease)
+    throw error
+  }
+}
+
+/** Releases the turn's lease; a failure is logged, never thrown (the lease expires anyway). */
+export async function releaseLease(ctx: TurnContext, lease: HeldLease): Promise<void> {
+  await lease.release().catch((error: unknown) =>
+    ctx.deps.host.logger.warn('conversation lease release failed', {
+      error: loggableError(error),
+    })
+  )
+}

@@ -1,0 +1,71 @@
+/**
+ * Step 3, run it: the turn on its Parlant session (post once, follow the events), every event
+ * relayed to the agent's room, the posted event and cursor recorded as they become known, and the
+ * agent re-checked now and then so a stop on another node is noticed.
+ */
+import { advanceCursor } from '@/lib/parlant/chat/conversations'
+import { recordPostedEventWithCursor } from '@/lib/parlant/chat/idempotency'
+import { toChatEventPayload } from '@/lib/parlant/chat/relay'
+import type { TurnContext } from '@/lib/parlant/chat/steps/context'
+import type { OpenTurn } from '@/lib/parlant/chat/steps/open-turn'
+import { runTurn, type TurnOutcome } from '@/lib/parlant/chat/turn'
+import { isBridgeError } from '@/lib/parlant/errors'
+import { agentRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
+
+/** How often a running turn re-reads its agent row to notice a stop made on another node. */
+const AGENT_RECHECK_MS = 1_000
+
+/** Runs the turn on `sessionId`; throws `SessionGoneError` if Parlant deleted the session. */
+export function runOnSession(
+  ctx: TurnContext,
+  turn: OpenTurn,
+  sessionId: string
+): Promise<TurnOutcome> {
+  const { deps, defaults, request, base, scope, state } = ctx
+  const db = deps.host.db
+  return runTurn({
+    parlant: deps.parlant,
+    sessionId,
+    message: request.message,
+    bridgeMessageId: turn.bridgeMessageId,
+    posted: turn.posted,
+    lookFirst: turn.lookFirst,
+    signal: scope.signal,
+    pollWaitSeconds: defaults.pollWaitSeconds,
+    trailingErrorWaitSeconds: defaults.trailingErrorWaitSeconds,
+    streamWaitSeconds: defaults.streamWaitSeconds,
+    logger: deps.host.logger,
+    onPosted: async (posted, cursor) => {
+      state.traceId = posted.traceId
+      await recordPostedEventWithCursor(db, {
+        workspaceId: request.workspaceId,
+        turnId: turn.turnId,
+        conversationId: turn.conversationId,
+        sessionId,
+        posted,
+        cursor,
+      })
+    },
+    onEvent: (event, eventCtx) =>
+      ctx.publish(
+        agentRoom(request.agentId),
+        PARLANT_EVENTS.chatEvent,
+        toChatEventPayload(event, { ...base, sessionId, preamble: eventCtx.preamble })
+      ),
+    // The stop signal is per node; a stop on another node shows in the agent row. The agent was
+    // checked as the turn began, so re-read it only once a second has passed.
+    checkpoint: async () => {
+      const now = Date.now()
+      if (now - state.agentCheckedAt < AGENT_RECHECK_MS) return
+      state.agentCheckedAt = now
+      try {
+        await deps.resolveActiveAgent(request.workspaceId, request.agentId)
+      } catch (error) {
+        if (isBridgeError(error) && error.code !== 'internal') throw scope.stopped
+        throw error
+      }
+    },
+    onCursor: (cursor) =>
+      advanceCursor(db, request.workspaceId, turn.conversationId, sessionId, cursor),
+  })
+}
