@@ -106,18 +106,18 @@ describe.each(ENGINES)('isolation matrix on %s', (engine) => {
     await lifecycle.start(w1, agentA2)
     const tokens = host.bridge.tokens
     auth.agentToken = (
-      await tokens.issue({ workspaceId: w1, agentId: agentA, createdBy: null })
+      await tokens.issue({ workspaceId: w1, agentId: agentA, createdBy: writer.id })
     ).token
     auth.otherAgentToken = (
-      await tokens.issue({ workspaceId: w1, agentId: agentA2, createdBy: null })
+      await tokens.issue({ workspaceId: w1, agentId: agentA2, createdBy: writer.id })
     ).token
-    const expired = await tokens.issue({ workspaceId: w1, agentId: agentA, createdBy: null })
+    const expired = await tokens.issue({ workspaceId: w1, agentId: agentA, createdBy: writer.id })
     await db
       .update(agentAuthTokens)
       .set({ expiresAt: new Date(Date.now() - 60_000) })
       .where(sql`${agentAuthTokens.id} = ${expired.tokenId}`)
     auth.expiredToken = expired.token
-    const revoked = await tokens.issue({ workspaceId: w1, agentId: agentA, createdBy: null })
+    const revoked = await tokens.issue({ workspaceId: w1, agentId: agentA, createdBy: writer.id })
     await tokens.revoke(w1, revoked.tokenId)
     auth.revokedToken = revoked.token
   })
@@ -238,6 +238,12 @@ describe.each(ENGINES)('isolation matrix on %s', (engine) => {
           agentToken: 200,
           otherAgentToken: 200,
         },
+      },
+      {
+        name: 'list tokens',
+        method: 'GET',
+        prepare: async () => ({ path: `/api/parlant/auth/tokens?workspaceId=${w1}` }),
+        expect: { admin: 200, write: 403, read: 403, executor: 403, ...outsiders, ...noTokens },
       },
       {
         name: 'revoke token',

@@ -12,10 +12,12 @@ describe.each(ENGINES)('agent tokens on %s', (engine) => {
   let now = new Date('2030-01-01T00:00:00Z')
   let workspaceId = ''
   let agentId = ''
+  let userId = ''
 
   beforeAll(async () => {
     database = await createTestDatabase(engine)
     const user = await createUser(database.db, { name: 'U', email: `t-${engine}@x.test` })
+    userId = user.id
     workspaceId = (await createWorkspace(database.db, { name: 'W', ownerId: user.id })).id
     const created = await insertAgentWithinQuota(
       database.db,
@@ -36,7 +38,7 @@ describe.each(ENGINES)('agent tokens on %s', (engine) => {
     const issued = await tokens.issue({
       workspaceId,
       agentId,
-      createdBy: null,
+      createdBy: userId,
       expiresInSeconds: 3600,
     })
     expect(issued.token).toMatch(/^plnt_[A-Za-z0-9_-]{43}$/)
@@ -60,15 +62,40 @@ describe.each(ENGINES)('agent tokens on %s', (engine) => {
     expect(await tokens.verify(issued.token)).toBeNull()
     now = new Date('2030-01-01T00:00:00Z')
 
-    const second = await tokens.issue({ workspaceId, agentId, createdBy: null })
+    const second = await tokens.issue({ workspaceId, agentId, createdBy: userId })
     expect(await tokens.verify(second.token)).not.toBeNull()
     await tokens.revoke(workspaceId, second.tokenId)
     expect(await tokens.verify(second.token)).toBeNull()
     // Revocation is scoped: another workspace id finds nothing to revoke.
     expect(await tokens.revoke('other-workspace', second.tokenId)).toBeUndefined()
 
-    const third = await tokens.issue({ workspaceId, agentId, createdBy: null })
+    const third = await tokens.issue({ workspaceId, agentId, createdBy: userId })
     expect(await tokens.revokeAllForAgent(workspaceId, agentId)).toBeGreaterThanOrEqual(1)
     expect(await tokens.verify(third.token)).toBeNull()
+  })
+
+  it('asks the host for the issuer only when their permission row does not grant write', async () => {
+    // An issuer with no row on the workspace (as Sim's organization admins): the host decides.
+    const orgAdmin = await createUser(database.db, { name: 'O', email: `o-${engine}@x.test` })
+    const asked: string[] = []
+    let answer: 'admin' | 'read' | null = 'admin'
+    const tokens = createTokenService({
+      db: database.db,
+      clock: { now: () => now },
+      issuerPermission: async (user) => {
+        asked.push(user)
+        return answer
+      },
+    })
+    const issued = await tokens.issue({ workspaceId, agentId, createdBy: orgAdmin.id })
+    expect(await tokens.verify(issued.token)).not.toBeNull()
+    expect(asked).toEqual([orgAdmin.id])
+    answer = 'read'
+    expect(await tokens.verify(issued.token)).toBeNull()
+    // The owner's admin row grants write by itself: the host is not asked.
+    const owned = await tokens.issue({ workspaceId, agentId, createdBy: userId })
+    asked.length = 0
+    expect(await tokens.verify(owned.token, { touch: false })).not.toBeNull()
+    expect(asked).toEqual([])
   })
 })

@@ -67,7 +67,11 @@ export interface CreateBridgeOptions {
 export function createBridge(options: CreateBridgeOptions) {
   const { host, config, parlant } = options
   const nodeId = options.nodeId ?? generateId()
-  const tokens = createTokenService({ db: host.db, clock: host.clock })
+  const tokens = createTokenService({
+    db: host.db,
+    clock: host.clock,
+    issuerPermission: (userId, workspaceId) => host.workspacePermission(userId, workspaceId),
+  })
   const lifecycle = createLifecycleService({
     host,
     config,

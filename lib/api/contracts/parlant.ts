@@ -18,6 +18,7 @@ import {
   issuedTokenResponseSchema,
   issueTokenBodySchema,
   optionalWorkspaceQuerySchema,
+  tokenListResponseSchema,
   tokenParamsSchema,
   tokenRevokedResponseSchema,
   toolAgentBodySchema,
@@ -155,6 +156,15 @@ export const verifyParlantTokenContract = defineRouteContract({
   path: '/api/parlant/auth/verify',
   body: verifyTokenBodySchema,
   response: { mode: 'json', schema: verifyTokenResponseSchema },
+  error: bridgeErrorResponseSchema,
+})
+
+/** `GET /api/parlant/auth/tokens?workspaceId=`: the workspace's agent tokens (admin). */
+export const listParlantTokensContract = defineRouteContract({
+  method: 'GET',
+  path: '/api/parlant/auth/tokens',
+  query: workspaceQuerySchema,
+  response: { mode: 'json', schema: tokenListResponseSchema },
   error: bridgeErrorResponseSchema,
 })
 

@@ -154,6 +154,23 @@ export const verifyTokenResponseSchema = z.object({
   expiresAt: z.string().optional(),
 })
 
+/** A workspace's agent tokens as its admins see them: metadata only, never a secret or hash. */
+export const tokenListResponseSchema = z.object({
+  tokens: z.array(
+    z.object({
+      tokenId: z.string(),
+      agentId: z.string(),
+      label: z.string().nullable(),
+      issuedBy: z.string().nullable(),
+      issuerName: z.string().nullable(),
+      createdAt: z.string(),
+      expiresAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+    })
+  ),
+})
+
 export const tokenRevokedResponseSchema = z.object({
   revoked: z.literal(true),
   tokenId: z.string(),

@@ -13,6 +13,7 @@ import {
   getParlantAgentStatusContract,
   issueParlantTokenContract,
   listParlantAgentsContract,
+  listParlantTokensContract,
   listParlantWorkspaceAgentsContract,
   parlantChatToolContract,
   parlantGetStatusToolContract,
@@ -229,7 +230,8 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
     shape: 'api',
     tokenAccess: true,
     async handle(ctx, { body: { token } }) {
-      const verified = await ctx.deps.tokens.verify(token)
+      // Checking a token is not using it: a stranger's verify must not move its last use.
+      const verified = await ctx.deps.tokens.verify(token, { touch: false })
       if (!verified) return { body: { valid: false } }
       // Where a token belongs is told only to callers who may see that agent anyway.
       const principal = ctx.principal
@@ -249,6 +251,14 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
           expiresAt: verified.expiresAt,
         },
       }
+    },
+  }),
+  defineRoute({
+    contract: listParlantTokensContract,
+    shape: 'api',
+    async handle(ctx, { query: { workspaceId } }) {
+      await requireWorkspaceAccess(ctx.deps.host, ctx.principal, workspaceId, 'admin')
+      return { body: { tokens: await ctx.deps.tokens.list(workspaceId) } }
     },
   }),
   defineRoute({

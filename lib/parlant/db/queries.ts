@@ -2,8 +2,10 @@
  * Workspace-scoped queries. Every function takes the workspace id and puts it in its WHERE clause,
  * so no caller can reach another workspace's rows through this module, whatever ids it passes.
  */
+
+import { permissions, user, workspace } from '@sim/db/schema'
 import { generateId } from '@sim/utils/id'
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import {
   agentAuthTokens,
   agentConversations,
@@ -258,16 +260,51 @@ export async function insertAgentToken(
 }
 
 /**
- * The token with this hash. Not workspace-scoped by design: the token itself names its workspace,
- * and every caller of this function then acts only within that workspace.
+ * The token with this hash, with what its issuer holds: their explicit permission row on the
+ * token's workspace (null when none) and whether the workspace is archived — one round trip, so
+ * the issuer check costs a turn nothing extra. Not workspace-scoped by design: the token itself
+ * names its workspace, and every caller of this function then acts only within that workspace.
  */
 export async function findAgentTokenByHash(db: BridgeDatabase, tokenHash: string) {
   const [row] = await db
-    .select()
+    .select({
+      token: agentAuthTokens,
+      issuerPermission: permissions.permissionType,
+      workspaceArchivedAt: workspace.archivedAt,
+    })
     .from(agentAuthTokens)
+    .innerJoin(workspace, eq(workspace.id, agentAuthTokens.workspaceId))
+    .leftJoin(
+      permissions,
+      and(
+        eq(permissions.userId, agentAuthTokens.createdBy),
+        eq(permissions.entityType, 'workspace'),
+        eq(permissions.entityId, agentAuthTokens.workspaceId)
+      )
+    )
     .where(eq(agentAuthTokens.tokenHash, tokenHash))
     .limit(1)
   return row
+}
+
+/** A workspace's tokens with their issuer's name, newest first (metadata only, never a hash). */
+export async function listWorkspaceTokens(db: BridgeDatabase, workspaceId: string) {
+  return db
+    .select({
+      id: agentAuthTokens.id,
+      agentId: agentAuthTokens.workspaceAgentId,
+      label: agentAuthTokens.label,
+      createdBy: agentAuthTokens.createdBy,
+      issuerName: user.name,
+      createdAt: agentAuthTokens.createdAt,
+      expiresAt: agentAuthTokens.expiresAt,
+      lastUsedAt: agentAuthTokens.lastUsedAt,
+      revokedAt: agentAuthTokens.revokedAt,
+    })
+    .from(agentAuthTokens)
+    .leftJoin(user, eq(user.id, agentAuthTokens.createdBy))
+    .where(eq(agentAuthTokens.workspaceId, workspaceId))
+    .orderBy(desc(agentAuthTokens.createdAt), asc(agentAuthTokens.id))
 }
 
 /** One token of a workspace, or undefined. */

@@ -1,7 +1,9 @@
 /**
  * Agent tokens: bearer secrets for machine callers of one agent (a Parlant tool service calling
  * back, an embedded chat widget). The secret is shown once; only its SHA-256 hash is stored, so a
- * database leak yields no usable token. A token authorizes chat and status on its agent only.
+ * database leak yields no usable token. A token authorizes chat and status on its agent only, and
+ * only while its issuer still has write on the workspace: checked at every use, so taking a
+ * user's access away silences every token they issued, at once.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { generateId } from '@sim/utils/id'
@@ -10,11 +12,13 @@ import {
   findAgentTokenByHash,
   getAgentToken,
   insertAgentToken,
+  listWorkspaceTokens,
   revokeAgentToken,
   revokeTokensOfAgent,
   touchAgentToken,
 } from '@/lib/parlant/db/queries'
 import type { BridgeDatabase, Clock } from '@/lib/parlant/ports'
+import { type Permission, permissionSatisfies } from '@/lib/parlant/schemas'
 
 /** Every agent token starts with this, so leaked tokens are recognisable (secret scanners, logs). */
 export const AGENT_TOKEN_PREFIX = 'plnt_'
@@ -53,16 +57,60 @@ function hashToken(token: string) {
   return createHash('sha256').update(token).digest('hex')
 }
 
+/** A token as a workspace's admins see it: metadata only, never the secret or its hash. */
+export interface TokenSummary {
+  tokenId: string
+  agentId: string
+  label: string | null
+  issuedBy: string | null
+  issuerName: string | null
+  createdAt: string
+  expiresAt: string
+  lastUsedAt: string | null
+  revokedAt: string | null
+}
+
+export interface TokenServiceDeps {
+  db: BridgeDatabase
+  clock: Clock
+  /**
+   * The issuer's effective permission (the host's `workspacePermission`). Asked only when their
+   * explicit permission row, read with the token, does not already grant write — e.g. Sim's
+   * organization admins, whose access is not a row. Without it the row alone decides.
+   */
+  issuerPermission?(userId: string, workspaceId: string): Promise<Permission | null>
+}
+
+/** Options of `verify`. */
+export interface VerifyOptions {
+  /** Record this as a use (default true). Only authentication with the token is a use. */
+  touch?: boolean
+}
+
 /** Creates the token service over the bridge database. */
-export function createTokenService(deps: { db: BridgeDatabase; clock: Clock }) {
+export function createTokenService(deps: TokenServiceDeps) {
   const { db, clock } = deps
+
+  /** Whether the issuer still has write on the token's live workspace. */
+  async function issuerMayWrite(
+    found: NonNullable<Awaited<ReturnType<typeof findAgentTokenByHash>>>
+  ) {
+    const { token } = found
+    if (token.createdBy === null || found.workspaceArchivedAt !== null) return false
+    if (permissionSatisfies(found.issuerPermission, 'write')) return true
+    if (!deps.issuerPermission) return false
+    return permissionSatisfies(
+      await deps.issuerPermission(token.createdBy, token.workspaceId),
+      'write'
+    )
+  }
 
   return {
     /** Issues a token for one agent; the caller must already have checked `write` access. */
     async issue(input: {
       workspaceId: string
       agentId: string
-      createdBy: string | null
+      createdBy: string
       label?: string
       expiresInSeconds?: number
     }): Promise<IssuedToken> {
@@ -85,19 +133,22 @@ export function createTokenService(deps: { db: BridgeDatabase; clock: Clock }) {
     },
 
     /**
-     * The grant of a live token, or null for a malformed, unknown, expired or revoked one. Records
-     * the use. Revocation is read from the database on every call, so it takes effect at once.
+     * The grant of a live token, or null for a malformed, unknown, expired or revoked one, or one
+     * whose issuer no longer has write on its workspace. Records the use unless `touch` is false.
+     * Revocation and the issuer's access are read on every call, so they take effect at once.
      */
-    async verify(token: string): Promise<VerifiedToken | null> {
+    async verify(token: string, options: VerifyOptions = {}): Promise<VerifiedToken | null> {
       if (!TOKEN_PATTERN.test(token)) return null
       const digest = hashToken(token)
-      const row = await findAgentTokenByHash(db, digest)
-      if (!row) return null
+      const found = await findAgentTokenByHash(db, digest)
+      if (!found) return null
+      const row = found.token
       // Looked up by hash; comparing again in constant time keeps timing independent of the token.
       if (!timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(digest))) return null
       const now = clock.now()
       if (row.revokedAt !== null || row.expiresAt.getTime() <= now.getTime()) return null
-      await touchAgentToken(db, row.workspaceId, row.id, now)
+      if (!(await issuerMayWrite(found))) return null
+      if (options.touch !== false) await touchAgentToken(db, row.workspaceId, row.id, now)
       return {
         tokenId: row.id,
         workspaceId: row.workspaceId,
@@ -105,6 +156,22 @@ export function createTokenService(deps: { db: BridgeDatabase; clock: Clock }) {
         expiresAt: row.expiresAt.toISOString(),
         createdBy: row.createdBy,
       }
+    },
+
+    /** A workspace's tokens, newest first, for its admins (never a secret or a hash). */
+    async list(workspaceId: string): Promise<TokenSummary[]> {
+      const rows = await listWorkspaceTokens(db, workspaceId)
+      return rows.map((row) => ({
+        tokenId: row.id,
+        agentId: row.agentId,
+        label: row.label,
+        issuedBy: row.createdBy,
+        issuerName: row.issuerName,
+        createdAt: row.createdAt.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+        lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+        revokedAt: row.revokedAt?.toISOString() ?? null,
+      }))
     },
 
     /** One token's metadata (never the secret), for authorization of a revoke. */
