@@ -11,6 +11,7 @@ import type { BlockConfig, SubBlockConfig } from '@/blocks/types'
 import { mintInternalToken } from '@/host/auth'
 import {
   parlantChatTool,
+  parlantGetConversationTool,
   parlantGetStatusTool,
   parlantListAgentsTool,
   parlantStartAgentTool,
@@ -35,6 +36,7 @@ export type AnyToolConfig = Omit<ToolConfig<never, ToolResponse>, 'postProcess'>
 /** The tools this executor knows, keyed by id like Sim's `tools/registry.ts`. */
 export const toolRegistry: Record<string, AnyToolConfig> = {
   parlant_chat: parlantChatTool,
+  parlant_get_conversation: parlantGetConversationTool,
   parlant_get_status: parlantGetStatusTool,
   parlant_list_agents: parlantListAgentsTool,
   parlant_start_agent: parlantStartAgentTool,

@@ -74,6 +74,7 @@ describe('install into a Sim checkout', () => {
       'start_agent',
       'stop_agent',
       'get_status',
+      'get_conversation',
       'list_agents',
       'index',
       'types',
@@ -146,6 +147,7 @@ describe('install into a Sim checkout', () => {
     const tools = read(root, 'apps/sim/tools/registry.ts')
     for (const id of [
       'parlant_chat',
+      'parlant_get_conversation',
       'parlant_get_status',
       'parlant_list_agents',
       'parlant_start_agent',

@@ -50,6 +50,7 @@ describe('Parlant canvas sentences', () => {
       parlant_stop_agent: 'Stop an agent',
       parlant_get_status: 'Check whether an agent is running',
       parlant_list_agents: 'List the Parlant agents of this workspace',
+      parlant_get_conversation: 'Read the conversation with an agent',
     })
     expect(renderSentence(ParlantBlock, byOperation.parlant_chat!, 'parlant_chat', 'filled')).toBe(
       'Send ⟨message⟩ to ⟨agentSelector⟩ in conversation ⟨conversationKey⟩'

@@ -348,9 +348,10 @@ function agentRecord(id: string, name: string, status: 'active' | 'inactive') {
 }
 
 describe('Parlant tools: tool-metadata and id rules', () => {
-  it('registers exactly the five tools', () => {
+  it('registers exactly the six tools', () => {
     expect(parlantToolIds.sort()).toEqual([
       'parlant_chat',
+      'parlant_get_conversation',
       'parlant_get_status',
       'parlant_list_agents',
       'parlant_start_agent',
@@ -405,6 +406,7 @@ describe('Parlant tools: tool-metadata and id rules', () => {
       parlant_stop_agent: 'stop',
       parlant_get_status: 'status',
       parlant_list_agents: 'list',
+      parlant_get_conversation: 'conversation',
     }
     for (const id of parlantToolIds) {
       const tool = toolRegistry[id]!

@@ -3,6 +3,7 @@
  * schemas, plus hooks to hold or fail the next call of an operation, so store and component tests
  * can observe the optimistic state and the rollback deterministically.
  */
+import type { ConversationMessage } from '@/lib/parlant/api/contracts'
 import type { FieldIssue } from '@/lib/parlant/errors'
 import {
   type AgentView,
@@ -24,6 +25,8 @@ interface Gate {
 /** The in-memory API plus its controls. */
 export interface MemoryApi extends ParlantApi {
   agents: Map<string, AgentView>
+  /** Transcripts by `agentId::conversationKey`, as chat calls built them. */
+  transcripts: Map<string, { createdAt: string; messages: ConversationMessage[] }>
   calls: Array<{ operation: Operation; args: unknown[] }>
   /** The next call of `operation` waits until the returned gate is released or failed. */
   hold(operation: Operation): Gate
@@ -40,6 +43,8 @@ export function createMemoryApi(): MemoryApi {
   const gates = new Map<Operation, Gate>()
   const failures = new Map<Operation, ParlantApiError>()
   const calls: MemoryApi['calls'] = []
+  const transcripts: MemoryApi['transcripts'] = new Map()
+  const transcriptKey = (agentId: string, key: string) => `${agentId}::${key}`
 
   const enter = async (operation: Operation, args: unknown[]) => {
     calls.push({ operation, args })
@@ -72,6 +77,7 @@ export function createMemoryApi(): MemoryApi {
 
   const api: MemoryApi = {
     agents,
+    transcripts,
     calls,
     reply: (message) => `Echo: ${message}`,
     hold(operation) {
@@ -152,6 +158,29 @@ export function createMemoryApi(): MemoryApi {
       const now = new Date().toISOString()
       const content = api.reply(body.message)
       counter += 1
+      const key = transcriptKey(agentId, body.conversationKey ?? 'default')
+      const transcript = transcripts.get(key) ?? { createdAt: now, messages: [] }
+      transcripts.set(key, transcript)
+      transcript.messages.push(
+        {
+          id: `evt-${counter}-c`,
+          offset: counter * 10 - 1,
+          source: 'customer',
+          text: body.message,
+          at: now,
+          traceId: `trace-${counter}`,
+          preamble: false,
+        },
+        {
+          id: `evt-${counter}`,
+          offset: counter * 10,
+          source: 'ai_agent',
+          text: content,
+          at: now,
+          traceId: `trace-${counter}`,
+          preamble: false,
+        }
+      )
       const result: ChatTurnResult = {
         content,
         outcome: 'replied',
@@ -174,6 +203,43 @@ export function createMemoryApi(): MemoryApi {
         timing: { startedAt: now, completedAt: now, durationMs: 0 },
       }
       return result
+    },
+    async listConversations(workspaceId, agentId, page = {}) {
+      await enter('listConversations', [workspaceId, agentId, page])
+      mustGet(agentId)
+      const conversations = [...transcripts.entries()]
+        .filter(([key]) => key.startsWith(`${agentId}::`))
+        .map(([key, t]) => {
+          const last = t.messages[t.messages.length - 1]
+          return {
+            conversationKey: key.slice(agentId.length + 2),
+            customerId: 'sim-user-memory',
+            createdAt: t.createdAt,
+            lastMessageAt: last?.at ?? t.createdAt,
+            preview: last?.text.slice(0, 200) ?? null,
+          }
+        })
+        .reverse()
+      return { conversations, nextCursor: null }
+    },
+    async getConversationMessages(workspaceId, agentId, conversationKey, page = {}) {
+      await enter('getConversationMessages', [workspaceId, agentId, conversationKey, page])
+      const transcript = transcripts.get(transcriptKey(agentId, conversationKey))
+      if (!transcript) throw new ParlantApiError(404, 'not_found', 'Conversation not found')
+      const before = page.before
+      const eligible = transcript.messages.filter((m) => before === undefined || m.offset < before)
+      const messages = eligible.slice(-(page.limit ?? 50))
+      return {
+        conversationKey,
+        sessionId: 'session-1',
+        messages,
+        nextBefore: eligible.length > messages.length ? (messages[0]?.offset ?? null) : null,
+      }
+    },
+    async deleteConversation(workspaceId, agentId, conversationKey) {
+      await enter('deleteConversation', [workspaceId, agentId, conversationKey])
+      if (!transcripts.delete(transcriptKey(agentId, conversationKey)))
+        throw new ParlantApiError(404, 'not_found', 'Conversation not found')
     },
     async mintSocketToken() {
       await enter('mintSocketToken', [])

@@ -9,6 +9,7 @@ const PARLANT_OPERATIONS = [
   'parlant_stop_agent',
   'parlant_get_status',
   'parlant_list_agents',
+  'parlant_get_conversation',
 ] as const
 
 type ParlantOperation = (typeof PARLANT_OPERATIONS)[number]
@@ -19,6 +20,17 @@ const DEFAULT_OPERATION: ParlantOperation = 'parlant_chat'
 const CHAT_ONLY = {
   field: 'operation',
   value: 'parlant_chat',
+} satisfies SubBlockConfig['condition']
+
+/** Chat and Get conversation name a conversation. */
+const WITH_CONVERSATION = {
+  field: 'operation',
+  value: ['parlant_chat', 'parlant_get_conversation'],
+} satisfies SubBlockConfig['condition']
+
+const CONVERSATION_ONLY = {
+  field: 'operation',
+  value: 'parlant_get_conversation',
 } satisfies SubBlockConfig['condition']
 
 /** Every operation but List acts on one agent. */
@@ -48,6 +60,17 @@ function parseDeadlineSeconds(value: unknown) {
     throw new Error('Turn deadline must be a positive number of seconds')
   }
   return seconds
+}
+
+/** Parses the transcript's message count; empty means the route's default. */
+function parseLimit(value: unknown) {
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'string' && value.trim() === '') return undefined
+  const limit = typeof value === 'number' ? value : Number(String(value).trim())
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
+    throw new Error('Messages to read must be a whole number from 1 to 200')
+  }
+  return limit
 }
 
 /** Switches store booleans, but a reference or an advanced value can arrive as text. */
@@ -83,6 +106,7 @@ export const ParlantBlock: BlockConfig = {
 - Turn on Auto-start so the first message starts an inactive agent, or run a Start agent operation first.
 - Read the reply from <parlant.content>; <parlant.messages> and <parlant.events> hold every message, preamble and tool call of the turn.
 - When an Agent block uses this block as a tool, let it call List agents first so it can choose the agent id itself.
+- Get conversation returns a conversation's transcript (<parlant.messages>, oldest first); with an empty key it reads this run's own conversation.
 `,
   category: 'tools',
   integrationType: IntegrationType.AI,
@@ -110,6 +134,11 @@ export const ParlantBlock: BlockConfig = {
           'is running',
         ],
         parlant_list_agents: ['List the Parlant agents of this workspace'],
+        parlant_get_conversation: [
+          'Read the conversation',
+          { text: 'with', field: ['agentSelector', 'manualAgentId'], core: true },
+          { text: 'under key', field: 'conversationKey' },
+        ],
       },
     },
   },
@@ -124,10 +153,11 @@ export const ParlantBlock: BlockConfig = {
         { label: 'Stop agent', id: 'parlant_stop_agent' },
         { label: 'Get agent status', id: 'parlant_get_status' },
         { label: 'List agents', id: 'parlant_list_agents' },
+        { label: 'Get conversation', id: 'parlant_get_conversation' },
       ],
       value: () => DEFAULT_OPERATION,
       description:
-        'Chat sends a message and waits for the reply. The other operations manage an agent or list the agents of this workspace.',
+        'Chat sends a message and waits for the reply. Get conversation reads a conversation’s transcript. The other operations manage an agent or list the agents of this workspace.',
     },
     {
       id: 'agentSelector',
@@ -168,7 +198,16 @@ export const ParlantBlock: BlockConfig = {
       placeholder: 'Optional: e.g. a chat or ticket id',
       description:
         'The same key continues the same conversation across runs. Empty keeps each run separate.',
-      condition: CHAT_ONLY,
+      condition: WITH_CONVERSATION,
+    },
+    {
+      id: 'limit',
+      title: 'Messages to read',
+      type: 'short-input',
+      mode: 'advanced',
+      placeholder: '50',
+      description: 'How many of the latest messages Get conversation returns (1–200).',
+      condition: CONVERSATION_ONLY,
     },
     {
       id: 'customerId',
@@ -210,6 +249,7 @@ export const ParlantBlock: BlockConfig = {
       'parlant_stop_agent',
       'parlant_get_status',
       'parlant_list_agents',
+      'parlant_get_conversation',
     ],
     config: {
       // Runs at serialization, before references resolve: pick an id, never coerce.
@@ -224,6 +264,7 @@ export const ParlantBlock: BlockConfig = {
         customerId: trimmed(params.customerId),
         deadlineSeconds: parseDeadlineSeconds(params.deadlineSeconds),
         autoStart: parseBoolean(params.autoStart),
+        limit: parseLimit(params.limit),
       }),
     },
   },
@@ -235,6 +276,7 @@ export const ParlantBlock: BlockConfig = {
     customerId: { type: 'string', description: 'Identifier of the customer' },
     deadlineSeconds: { type: 'number', description: 'Turn deadline in seconds' },
     autoStart: { type: 'boolean', description: 'Start the agent when it is not running' },
+    limit: { type: 'number', description: 'Messages Get conversation returns' },
   },
   outputs: {
     content: { type: 'string', description: "The agent's reply" },
@@ -244,7 +286,8 @@ export const ParlantBlock: BlockConfig = {
     },
     messages: {
       type: 'array',
-      description: 'Messages of the turn: [{ id, offset, text, createdAt }]',
+      description:
+        'Chat: messages of the turn [{ id, offset, text, createdAt }]. Get conversation: the transcript, oldest first [{ id, offset, source, text, at, traceId, preamble }]',
     },
     preambles: { type: 'array', description: 'Holding messages sent while the agent worked' },
     toolCalls: { type: 'array', description: 'Tool calls the agent made during the turn' },
@@ -269,7 +312,11 @@ export const ParlantBlock: BlockConfig = {
       type: 'array',
       description: 'Agents of the workspace: [{ id, name, description, status }]',
     },
-    count: { type: 'number', description: 'Number of agents' },
+    count: { type: 'number', description: 'Number of agents, or of transcript messages' },
+    nextBefore: {
+      type: 'number',
+      description: 'Get conversation: offset to read older messages from; null when none',
+    },
   },
 }
 

@@ -7,6 +7,7 @@ import { generateId } from '@sim/utils/id'
 import type { ChatPort } from '@/lib/parlant/api/chat-port'
 import { createRouter } from '@/lib/parlant/api/router'
 import { BRIDGE_ROUTES } from '@/lib/parlant/api/routes'
+import { createConversationService } from '@/lib/parlant/chat/history'
 import { createChatService } from '@/lib/parlant/chat/service'
 import type { ParlantClient } from '@/lib/parlant/client'
 import type { BridgeConfig } from '@/lib/parlant/config'
@@ -83,12 +84,14 @@ export function createBridge(options: CreateBridgeOptions) {
     typeof options.chat === 'function'
       ? options.chat({ host, parlant, lifecycle, nodeId })
       : options.chat
+  const conversations = createConversationService({ host, parlant })
   const handle = createRouter(BRIDGE_ROUTES, {
     host,
     config,
     lifecycle,
     tokens,
     chat,
+    conversations,
     limiter: createRateLimiter(options.rateLimit),
     readLimiter: createRateLimiter(
       options.readRateLimit ?? { capacity: 600, refillPerSecond: 100 }
@@ -102,6 +105,7 @@ export function createBridge(options: CreateBridgeOptions) {
     lifecycle,
     tokens,
     chat,
+    conversations,
     /** A `Response` for a bridge route, undefined for any other path. */
     handle,
     /** Starts the reconciler (now and on an interval) and the health monitor. */

@@ -279,6 +279,7 @@ function registrations(read: (path: string) => string): EditOp[] {
   const registryMaps = 'apps/sim/blocks/registry-maps.ts'
   const toolIds: Array<[string, string]> = [
     ['parlant_chat', 'parlantChatTool'],
+    ['parlant_get_conversation', 'parlantGetConversationTool'],
     ['parlant_get_status', 'parlantGetStatusTool'],
     ['parlant_list_agents', 'parlantListAgentsTool'],
     ['parlant_start_agent', 'parlantStartAgentTool'],

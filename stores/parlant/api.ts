@@ -3,6 +3,7 @@
  * headers are injectable so tests can point it at a real host with a bearer key.
  */
 import { getErrorMessage } from '@sim/utils/errors'
+import type { ConversationMessages, ConversationSummary } from '@/lib/parlant/api/contracts'
 import type { FieldIssue } from '@/lib/parlant/errors'
 import type {
   AgentView,
@@ -56,6 +57,21 @@ export interface ParlantApi {
     agentId: string,
     body: { message: string; conversationKey?: string; idempotencyKey?: string }
   ): Promise<ChatTurnResult>
+  /** The caller's conversations with an agent, newest first; pass `nextCursor` for older ones. */
+  listConversations(
+    workspaceId: string,
+    agentId: string,
+    page?: { limit?: number; cursor?: string }
+  ): Promise<{ conversations: ConversationSummary[]; nextCursor: string | null }>
+  /** A conversation's latest messages, oldest first; pass `nextBefore` as `before` for older ones. */
+  getConversationMessages(
+    workspaceId: string,
+    agentId: string,
+    conversationKey: string,
+    page?: { limit?: number; before?: number }
+  ): Promise<ConversationMessages>
+  /** Ends a conversation (its Parlant session is deleted; the key starts afresh next time). */
+  deleteConversation(workspaceId: string, agentId: string, conversationKey: string): Promise<void>
   /** Mints a one-time socket token (cookie- or header-authenticated). */
   mintSocketToken(): Promise<string>
 }
@@ -129,6 +145,16 @@ export function createHttpParlantApi(options: HttpParlantApiOptions = {}): Parla
 
   const ws = (workspaceId: string) => `workspaceId=${encodeURIComponent(workspaceId)}`
   const agentPath = (agentId: string) => `/api/parlant/agents/${encodeURIComponent(agentId)}`
+  const conversationPath = (agentId: string, conversationKey: string) =>
+    `${agentPath(agentId)}/conversations/${encodeURIComponent(conversationKey)}`
+  /** `workspaceId=…` plus the defined page fields. */
+  const pageQuery = (workspaceId: string, page: Record<string, string | number | undefined>) => {
+    const query = new URLSearchParams({ workspaceId })
+    for (const [name, value] of Object.entries(page)) {
+      if (value !== undefined) query.set(name, String(value))
+    }
+    return query.toString()
+  }
 
   return {
     async listAgents(workspaceId) {
@@ -174,6 +200,21 @@ export function createHttpParlantApi(options: HttpParlantApiOptions = {}): Parla
         workspaceId,
       })
       return body.result
+    },
+    listConversations(workspaceId, agentId, page = {}) {
+      return request('GET', `${agentPath(agentId)}/conversations?${pageQuery(workspaceId, page)}`)
+    },
+    getConversationMessages(workspaceId, agentId, conversationKey, page = {}) {
+      return request(
+        'GET',
+        `${conversationPath(agentId, conversationKey)}/messages?${pageQuery(workspaceId, page)}`
+      )
+    },
+    async deleteConversation(workspaceId, agentId, conversationKey) {
+      await request<unknown>(
+        'DELETE',
+        `${conversationPath(agentId, conversationKey)}?${ws(workspaceId)}`
+      )
     },
     async mintSocketToken() {
       // boundary-raw-fetch: the socket token is minted with the page's session, like Sim's provider

@@ -8,7 +8,12 @@ import { create } from 'zustand'
 import { devtools } from 'zustand/middleware'
 import type { AgentStatusEvent } from '@/lib/parlant/realtime/events'
 import type { AgentStatus, AgentView } from '@/lib/parlant/schemas'
-import { createHttpParlantApi, describeError, type ParlantApi } from '@/stores/parlant/api'
+import {
+  createHttpParlantApi,
+  describeError,
+  isParlantApiError,
+  type ParlantApi,
+} from '@/stores/parlant/api'
 import {
   createParlantRealtime,
   type ParlantRealtime,
@@ -17,6 +22,7 @@ import {
 import {
   addLocalMessage,
   applyChatEvent,
+  applyTranscript,
   applyTurnEnd,
   applyTurnFailure,
   applyTurnResult,
@@ -366,6 +372,58 @@ export const useParlantStore = create<ParlantState>()(
             }))
             return null
           }
+        },
+
+        async loadTranscript(agentId, conversationKey) {
+          const workspaceId = requireWorkspace(get().workspaceId)
+          updateConversation(agentId, conversationKey, (c) => ({
+            ...c,
+            history: 'loading',
+            historyError: null,
+          }))
+          try {
+            const page = await config.api.getConversationMessages(
+              workspaceId,
+              agentId,
+              conversationKey,
+              { limit: 200 }
+            )
+            if (get().workspaceId !== workspaceId) return
+            updateConversation(agentId, conversationKey, (c) => ({
+              ...applyTranscript(c, page.messages),
+              history: 'loaded',
+              olderBefore: page.nextBefore,
+            }))
+          } catch (error) {
+            if (get().workspaceId !== workspaceId) return
+            // No conversation under this key yet: an empty transcript, not an error.
+            const missing = isParlantApiError(error) && error.status === 404
+            updateConversation(agentId, conversationKey, (c) => ({
+              ...c,
+              history: 'loaded',
+              historyError: missing ? null : describeError(error).message,
+              olderBefore: missing ? null : c.olderBefore,
+            }))
+          }
+        },
+
+        async newConversation(agentId, conversationKey) {
+          const workspaceId = requireWorkspace(get().workspaceId)
+          try {
+            await config.api.deleteConversation(workspaceId, agentId, conversationKey)
+          } catch (error) {
+            // Nothing to end: the key is already fresh.
+            if (!isParlantApiError(error) || error.status !== 404) throw error
+          }
+          set((state) => ({
+            conversations: {
+              ...state.conversations,
+              [conversationId(agentId, conversationKey)]: {
+                ...emptyConversation(agentId, conversationKey),
+                history: 'loaded',
+              },
+            },
+          }))
         },
 
         selectAgent(agentId) {

@@ -3,6 +3,7 @@
  * result of the same turn; every function here is idempotent and orders by Parlant offset so the
  * transcript converges to the same state whatever the delivery order.
  */
+import type { ConversationMessage } from '@/lib/parlant/api/contracts'
 import type { ChatEventPayload, TurnEndEvent } from '@/lib/parlant/realtime/events'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
 import type {
@@ -250,4 +251,29 @@ export function applyTurnEnd(
     return endTurn(applyTurnFailure(conversation, failure, event.at, event.traceId))
   }
   return endTurn(conversation)
+}
+
+/**
+ * Merges messages read back from the server (a reload, or reopening a conversation). Entries are
+ * keyed by Parlant event id, so messages already shown live are not repeated.
+ */
+export function applyTranscript(
+  conversation: ConversationState,
+  messages: readonly ConversationMessage[]
+): ConversationState {
+  let next = conversation
+  for (const message of messages) {
+    if (message.source === 'customer') next = confirmLocal(next, message.text)
+  }
+  return upsertEntries(
+    next,
+    messages.map((message) => ({
+      id: message.id,
+      kind: message.source === 'customer' ? 'customer' : message.preamble ? 'preamble' : 'agent',
+      text: message.text,
+      offset: message.offset,
+      traceId: message.traceId,
+      at: message.at,
+    }))
+  )
 }

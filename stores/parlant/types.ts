@@ -85,6 +85,12 @@ export interface ConversationState {
   sendError: { code: string; message: string } | null
   /** Local id of the message whose turn is running (links its HTTP error and turn-failed event). */
   currentSendId: string | null
+  /** `loading` while the transcript is read back from the server, `loaded` once it was. */
+  history?: 'loading' | 'loaded'
+  /** Why reading the transcript back failed. */
+  historyError?: string | null
+  /** Offset to read older messages from (`before`); null when the transcript is complete. */
+  olderBefore?: number | null
 }
 
 /** Subscription state of one agent's room. */
@@ -140,6 +146,18 @@ export interface ParlantActions {
     message: string,
     options: ChatOptions
   ): Promise<ChatTurnResult | null>
+  /**
+   * Reads a conversation's transcript back from the server (on open and on reload) and merges it
+   * with what is shown; never throws (a failure lands in `historyError`). A conversation that does
+   * not exist yet loads as empty.
+   */
+  loadTranscript(agentId: string, conversationKey: string): Promise<void>
+  /**
+   * Starts a new conversation under the same key: the current one is ended on the server (its
+   * Parlant session deleted) and the transcript cleared. Rejects with `ParlantApiError` when the
+   * server refuses (e.g. 409 while a reply is still being produced).
+   */
+  newConversation(agentId: string, conversationKey: string): Promise<void>
   selectAgent(agentId: string | null): void
   /** Joins the agent's room on the shared socket; returns the leave function. */
   subscribeAgent(agentId: string): () => void

@@ -7,7 +7,9 @@ import type { ParlantBaseParams } from '@/tools/parlant/types'
 import type { ToolOutputProperty, ToolResponse } from '@/tools/types'
 
 /** The internal tool route of one action; the executor resolves it against its own origin. */
-export function parlantRouteUrl(action: 'chat' | 'start' | 'stop' | 'status' | 'list') {
+export function parlantRouteUrl(
+  action: 'chat' | 'start' | 'stop' | 'status' | 'list' | 'conversation'
+) {
   return `/api/tools/parlant/${action}`
 }
 

@@ -21,6 +21,33 @@ export interface ParlantChatParams extends ParlantAgentParams {
 
 export type ParlantListAgentsParams = ParlantBaseParams
 
+export interface ParlantGetConversationParams extends ParlantAgentParams {
+  conversationKey?: string
+  limit?: number
+  before?: number
+}
+
+/** One message of a conversation transcript. */
+export interface ParlantConversationMessage {
+  id: string
+  offset: number
+  source: string
+  text: string
+  at: string
+  traceId: string
+  preamble: boolean
+}
+
+export interface ParlantGetConversationResponse extends ToolResponse {
+  output: {
+    conversationKey: string
+    sessionId: string | null
+    messages: ParlantConversationMessage[]
+    count: number
+    nextBefore: number | null
+  }
+}
+
 /** One event of a chat turn, in the order the agent produced it. */
 export interface ParlantTurnEvent {
   kind: 'preamble' | 'message' | 'tool'

@@ -14,6 +14,12 @@ import {
   bridgeErrorResponseSchema,
   chatBodySchema,
   chatResponseSchema,
+  conversationDeletedResponseSchema,
+  conversationListQuerySchema,
+  conversationListResponseSchema,
+  conversationMessagesQuerySchema,
+  conversationMessagesResponseSchema,
+  conversationParamsSchema,
   createAgentBodySchema,
   issuedTokenResponseSchema,
   issueTokenBodySchema,
@@ -25,6 +31,8 @@ import {
   toolAgentResponseSchema,
   toolChatBodySchema,
   toolChatResponseSchema,
+  toolConversationBodySchema,
+  toolConversationResponseSchema,
   toolErrorResponseSchema,
   toolListBodySchema,
   toolListResponseSchema,
@@ -139,6 +147,47 @@ export const chatParlantAgentContract = defineRouteContract({
   error: bridgeErrorResponseSchema,
 })
 
+// ------------------------------------------------------------------ conversations
+
+/**
+ * `GET /api/parlant/agents/[agentId]/conversations?workspaceId=&limit=&cursor=`: the caller's
+ * conversations with the agent, newest first (read, or the agent's token).
+ */
+export const listParlantConversationsContract = defineRouteContract({
+  method: 'GET',
+  path: '/api/parlant/agents/[agentId]/conversations',
+  params: agentParamsSchema,
+  query: conversationListQuerySchema,
+  response: { mode: 'json', schema: conversationListResponseSchema },
+  error: bridgeErrorResponseSchema,
+})
+
+/**
+ * `GET /api/parlant/agents/[agentId]/conversations/[conversationKey]/messages?workspaceId=&limit=&before=`:
+ * one of the caller's conversations, oldest message first (read, or the agent's token).
+ */
+export const listParlantConversationMessagesContract = defineRouteContract({
+  method: 'GET',
+  path: '/api/parlant/agents/[agentId]/conversations/[conversationKey]/messages',
+  params: conversationParamsSchema,
+  query: conversationMessagesQuerySchema,
+  response: { mode: 'json', schema: conversationMessagesResponseSchema },
+  error: bridgeErrorResponseSchema,
+})
+
+/**
+ * `DELETE /api/parlant/agents/[agentId]/conversations/[conversationKey]?workspaceId=`: ends one
+ * of the caller's conversations; its key starts a new one next time (write, or the agent's token).
+ */
+export const deleteParlantConversationContract = defineRouteContract({
+  method: 'DELETE',
+  path: '/api/parlant/agents/[agentId]/conversations/[conversationKey]',
+  params: conversationParamsSchema,
+  query: workspaceQuerySchema,
+  response: { mode: 'json', schema: conversationDeletedResponseSchema },
+  error: bridgeErrorResponseSchema,
+})
+
 // ------------------------------------------------------------------ agent tokens
 
 /** `POST /api/parlant/auth/token`: issues an agent token, 201 (write). */
@@ -213,6 +262,15 @@ export const parlantGetStatusToolContract = defineRouteContract({
   path: '/api/tools/parlant/status',
   body: toolAgentBodySchema,
   response: { mode: 'json', schema: toolAgentResponseSchema },
+  error: toolErrorResponseSchema,
+})
+
+/** `POST /api/tools/parlant/conversation`: the `parlant_get_conversation` tool. */
+export const parlantGetConversationToolContract = defineRouteContract({
+  method: 'POST',
+  path: '/api/tools/parlant/conversation',
+  body: toolConversationBodySchema,
+  response: { mode: 'json', schema: toolConversationResponseSchema },
   error: toolErrorResponseSchema,
 })
 

@@ -30,6 +30,44 @@ export const workspaceParamsSchema = z.object({ workspaceId: workspaceIdSchema }
 
 export const workspaceQuerySchema = z.object({ workspaceId: workspaceIdSchema })
 
+/** A conversation of an agent, by the key its chats use. */
+export const conversationParamsSchema = z.object({
+  agentId: agentIdSchema,
+  conversationKey: conversationKeySchema,
+})
+
+/** A page size from the query string (`?limit=20`). */
+const limitSchema = (max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`)
+    .default(fallback)
+
+/** `?workspaceId=&limit=&cursor=`: the caller's conversations with an agent, a page at a time. */
+export const conversationListQuerySchema = z.object({
+  workspaceId: workspaceIdSchema,
+  limit: limitSchema(100, 20),
+  /** `nextCursor` of the previous page. */
+  cursor: z
+    .string({ error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .max(400, 'must be at most 400 characters')
+    .optional(),
+})
+
+/** `?workspaceId=&limit=&before=`: a conversation's messages older than `before` (an offset). */
+export const conversationMessagesQuerySchema = z.object({
+  workspaceId: workspaceIdSchema,
+  limit: limitSchema(200, 50),
+  before: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be at least 0')
+    .optional(),
+})
+
 /** Where the body may name the workspace instead (the body wins when both do). */
 export const optionalWorkspaceQuerySchema = z.object({ workspaceId: workspaceIdSchema.optional() })
 
@@ -106,6 +144,25 @@ export const toolChatBodySchema = z.object({
   blockId: entityIdSchema.optional(),
 })
 
+/** The transcript tool: a conversation by key (default the execution's own, as chat makes it). */
+export const toolConversationBodySchema = z.object({
+  ...toolBase,
+  agentId: agentIdSchema,
+  conversationKey: conversationKeySchema.optional(),
+  executionId: entityIdSchema.optional(),
+  limit: z
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(200, 'must be at most 200')
+    .optional(),
+  before: z
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be at least 0')
+    .optional(),
+})
+
 // ------------------------------------------------------------------ answers
 
 const bridgeErrorCodes = Object.keys(BRIDGE_ERROR_STATUS) as [BridgeErrorCode, ...BridgeErrorCode[]]
@@ -138,6 +195,56 @@ export const agentStatusViewSchema = z.object({
 export const agentStatusResponseSchema = z.object({ status: agentStatusViewSchema })
 
 export const chatResponseSchema = z.object({ result: chatTurnResultSchema })
+
+/** One conversation of the caller with an agent. */
+export const conversationSummarySchema = z.object({
+  conversationKey: z.string(),
+  customerId: z.string(),
+  createdAt: z.string(),
+  /** When the agent last finished a reply in it (its creation when none yet). */
+  lastMessageAt: z.string(),
+  /** The start of the last reply, at most 200 characters; null before the first reply. */
+  preview: z.string().nullable(),
+})
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>
+
+export const conversationListResponseSchema = z.object({
+  conversations: z.array(conversationSummarySchema),
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: z.string().nullable(),
+})
+
+/** Who wrote a message: the customer, the AI agent, or a human agent. */
+export const messageSourceSchema = z.enum(['customer', 'ai_agent', 'human_agent'])
+
+/** One message of a conversation, read from the Parlant session's events. */
+export const conversationMessageSchema = z.object({
+  id: z.string(),
+  offset: z.number().int(),
+  source: messageSourceSchema,
+  text: z.string(),
+  at: z.string(),
+  traceId: z.string(),
+  /** An "one moment…" message sent before the reply. */
+  preamble: z.boolean(),
+})
+export type ConversationMessage = z.infer<typeof conversationMessageSchema>
+
+export const conversationMessagesResponseSchema = z.object({
+  conversationKey: z.string(),
+  /** The Parlant session the messages come from; null before the first message. */
+  sessionId: z.string().nullable(),
+  /** Oldest first. */
+  messages: z.array(conversationMessageSchema),
+  /** Pass as `before` for the previous (older) page; null when there is none. */
+  nextBefore: z.number().int().nullable(),
+})
+export type ConversationMessages = z.infer<typeof conversationMessagesResponseSchema>
+
+export const conversationDeletedResponseSchema = z.object({
+  deleted: z.literal(true),
+  conversationKey: z.string(),
+})
 
 /** A new agent token; the secret is in this answer only. */
 export const issuedTokenResponseSchema = z.object({
@@ -201,6 +308,11 @@ export const toolListResponseSchema = z.object({
     ),
     count: z.number().int(),
   }),
+})
+
+export const toolConversationResponseSchema = z.object({
+  success: z.literal(true),
+  output: conversationMessagesResponseSchema.extend({ count: z.number().int() }),
 })
 
 export const toolChatResponseSchema = z.object({

@@ -17,6 +17,7 @@ import {
   readJsonBody,
   toBridgeError,
 } from '@/lib/parlant/api/http'
+import type { ConversationService } from '@/lib/parlant/chat/history'
 import type { BridgeConfig } from '@/lib/parlant/config'
 import { BridgeError } from '@/lib/parlant/errors'
 import type { LifecycleService } from '@/lib/parlant/lifecycle'
@@ -31,6 +32,8 @@ export interface ApiDeps {
   lifecycle: LifecycleService
   tokens: TokenService
   chat?: ChatPort
+  /** Conversation history; without it the conversation routes answer 503. */
+  conversations?: ConversationService
   limiter: RateLimiter
   /** Per-caller limit on reads (a flood of reads must not starve other workspaces). */
   readLimiter?: RateLimiter

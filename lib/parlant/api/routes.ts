@@ -9,13 +9,17 @@ import {
   chatParlantAgentContract,
   createParlantAgentContract,
   deleteParlantAgentContract,
+  deleteParlantConversationContract,
   getParlantAgentContract,
   getParlantAgentStatusContract,
   issueParlantTokenContract,
   listParlantAgentsContract,
+  listParlantConversationMessagesContract,
+  listParlantConversationsContract,
   listParlantTokensContract,
   listParlantWorkspaceAgentsContract,
   parlantChatToolContract,
+  parlantGetConversationToolContract,
   parlantGetStatusToolContract,
   parlantListAgentsToolContract,
   parlantStartAgentToolContract,
@@ -29,6 +33,7 @@ import {
 import { requireAgentAccess, requireWorkspaceAccess } from '@/lib/parlant/api/access'
 import type { ChatTurnRequest } from '@/lib/parlant/api/chat-port'
 import { defineRoute, type RouteContext, type RouteDefinition } from '@/lib/parlant/api/router'
+import type { ConversationScope } from '@/lib/parlant/chat/history'
 import { BridgeError } from '@/lib/parlant/errors'
 import type { AgentView } from '@/lib/parlant/schemas'
 import { permissionSatisfies } from '@/lib/parlant/schemas'
@@ -50,6 +55,40 @@ function userIdOf(ctx: RouteContext) {
 
 function chatUnavailable() {
   return new BridgeError('integration_disabled', 'Chat is not available on this server')
+}
+
+/** The conversation service, or 503 on a host without one. */
+function conversationsOf(ctx: RouteContext) {
+  const service = ctx.deps.conversations
+  if (!service) {
+    throw new BridgeError('integration_disabled', 'Conversations are not available on this server')
+  }
+  return service
+}
+
+/**
+ * Checks access to the agent with `need` and scopes to the caller's own conversations (the same
+ * caller rule as chat: a user's, or the agent token's machine conversations).
+ */
+async function conversationScope(
+  ctx: RouteContext,
+  workspaceId: string,
+  agentId: string,
+  need: 'read' | 'write'
+): Promise<ConversationScope> {
+  await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, agentId, need)
+  return { workspaceId, agentId, caller: { userId: userIdOf(ctx) } }
+}
+
+/** The conversation a tool call means: the given key, else the one chat uses for the same call. */
+function toolConversationKey(
+  ctx: RouteContext,
+  body: { conversationKey?: string; executionId?: string }
+) {
+  return (
+    body.conversationKey ??
+    (body.executionId ? `exec:${body.executionId}` : `tool:${userIdOf(ctx) ?? 'token'}`)
+  )
 }
 
 async function sendTurn(ctx: RouteContext, turn: ChatTurnRequest) {
@@ -202,6 +241,39 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
     },
   }),
   defineRoute({
+    contract: listParlantConversationsContract,
+    shape: 'api',
+    tokenAccess: true,
+    async handle(ctx, { params: { agentId }, query: { workspaceId, limit, cursor } }) {
+      const scope = await conversationScope(ctx, workspaceId, agentId, 'read')
+      return { body: await conversationsOf(ctx).list(scope, { limit, cursor }) }
+    },
+  }),
+  defineRoute({
+    contract: listParlantConversationMessagesContract,
+    shape: 'api',
+    tokenAccess: true,
+    async handle(ctx, { params: { agentId, conversationKey }, query }) {
+      const scope = await conversationScope(ctx, query.workspaceId, agentId, 'read')
+      return {
+        body: await conversationsOf(ctx).messages(scope, conversationKey, {
+          limit: query.limit,
+          before: query.before,
+        }),
+      }
+    },
+  }),
+  defineRoute({
+    contract: deleteParlantConversationContract,
+    shape: 'api',
+    tokenAccess: true,
+    mutating: true,
+    async handle(ctx, { params: { agentId, conversationKey }, query: { workspaceId } }) {
+      const scope = await conversationScope(ctx, workspaceId, agentId, 'write')
+      return { body: await conversationsOf(ctx).end(scope, conversationKey) }
+    },
+  }),
+  defineRoute({
     contract: issueParlantTokenContract,
     shape: 'api',
     mutating: true,
@@ -347,9 +419,7 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
         const agent = await ctx.deps.lifecycle.get(workspaceId, body.agentId)
         if (agent.status !== 'active') await ctx.deps.lifecycle.start(workspaceId, body.agentId)
       }
-      const conversationKey =
-        body.conversationKey ??
-        (body.executionId ? `exec:${body.executionId}` : `tool:${userIdOf(ctx) ?? 'token'}`)
+      const conversationKey = toolConversationKey(ctx, body)
       // One execution sends a given message to a conversation once, even when the executor
       // retries the call (Sim's `_context` carries the execution; a block id narrows it further
       // when the caller has one).
@@ -372,6 +442,23 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
         deadlineMs: body.deadlineMs,
       })
       return { body: { success: true, output: { ...result, status: 'active' } } }
+    },
+  }),
+  defineRoute({
+    contract: parlantGetConversationToolContract,
+    shape: 'tool',
+    tokenAccess: true,
+    async handle(ctx, { body }) {
+      const workspaceId = toolWorkspace(body)
+      const scope = await conversationScope(ctx, workspaceId, body.agentId, 'read')
+      const transcript = await conversationsOf(ctx).messages(
+        scope,
+        toolConversationKey(ctx, body),
+        { limit: body.limit ?? 50, before: body.before }
+      )
+      return {
+        body: { success: true, output: { ...transcript, count: transcript.messages.length } },
+      }
     },
   }),
 ]
