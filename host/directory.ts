@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { permissions, user, workspace } from '@sim/db/schema'
 import { generateId } from '@sim/utils/id'
 import { generateRandomBytes } from '@sim/utils/random'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { Permission } from '@/lib/parlant/schemas'
 import { hostApiKeys } from '@/host/db/schema'
@@ -135,4 +135,51 @@ export async function deleteWorkspace(db: BridgeDatabase, workspaceId: string) {
     .delete(permissions)
     .where(and(eq(permissions.entityType, 'workspace'), eq(permissions.entityId, workspaceId)))
   await db.delete(workspace).where(eq(workspace.id, workspaceId))
+}
+
+/** Every user, oldest first. */
+export async function listUsers(db: BridgeDatabase) {
+  return db
+    .select({ id: user.id, email: user.email, name: user.name, createdAt: user.createdAt })
+    .from(user)
+    .orderBy(asc(user.createdAt), asc(user.id))
+}
+
+/** Every live workspace with its owner and member count, oldest first. */
+export async function listWorkspaces(db: BridgeDatabase) {
+  return db
+    .select({
+      id: workspace.id,
+      name: workspace.name,
+      ownerId: workspace.ownerId,
+      members: sql<number>`count(${permissions.id})::int`,
+    })
+    .from(workspace)
+    .leftJoin(
+      permissions,
+      and(eq(permissions.entityType, 'workspace'), eq(permissions.entityId, workspace.id))
+    )
+    .where(isNull(workspace.archivedAt))
+    .groupBy(workspace.id)
+    .orderBy(asc(workspace.createdAt), asc(workspace.id))
+}
+
+/** A user by id or by email, if one exists. */
+export async function findUser(db: BridgeDatabase, by: { id: string } | { email: string }) {
+  const [row] = await db
+    .select({ id: user.id, email: user.email, name: user.name })
+    .from(user)
+    .where('id' in by ? eq(user.id, by.id) : eq(user.email, by.email))
+    .limit(1)
+  return row
+}
+
+/** A live workspace by id, if it exists. */
+export async function findWorkspace(db: BridgeDatabase, workspaceId: string) {
+  const [row] = await db
+    .select({ id: workspace.id, name: workspace.name })
+    .from(workspace)
+    .where(and(eq(workspace.id, workspaceId), isNull(workspace.archivedAt)))
+    .limit(1)
+  return row
 }

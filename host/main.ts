@@ -1,6 +1,7 @@
 /** `npm start`: runs the standalone host until SIGINT/SIGTERM. */
 
 import { ConfigError } from '@/lib/parlant/config'
+import { DataFolderBusyError } from '@/host/db/folder-lock'
 import { startHost } from '@/host/server'
 
 async function main() {
@@ -34,7 +35,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   const message =
-    error instanceof ConfigError
+    error instanceof ConfigError || error instanceof DataFolderBusyError
       ? error.message
       : error instanceof Error
         ? error.stack

@@ -14,6 +14,7 @@ import pg from 'pg'
 import { applyMigrations, migrateBridge } from '@/lib/parlant/db/migrate'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
+import { lockDataFolder } from '@/host/db/folder-lock'
 
 const HOST_MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
 const MIGRATION_LOCK_KEY = 727_001
@@ -34,6 +35,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string
   /** Pool size for PostgreSQL. */
   poolSize?: number
+  /** Who opens an embedded data folder (`host`, `host:admin`): named to a second opener. */
+  role?: string
 }
 
 async function migrateAll(db: BridgeDatabase) {
@@ -68,19 +71,33 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     }
   }
   let client: PGlite
+  let lock: { release(): void } | undefined
   if (options.dataDir) {
     const folder = join(options.dataDir, 'pglite')
     mkdirSync(folder, { recursive: true })
+    // One process per folder (see folder-lock.ts): a second one is refused before it opens.
+    lock = lockDataFolder(options.dataDir, options.role ?? 'host')
     client = new PGlite(folder)
   } else {
     client = new PGlite()
   }
-  await client.waitReady
+  try {
+    await client.waitReady
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
   const db = drizzlePglite(client)
   return {
     db,
     engine: 'pglite',
     migrate: () => migrateAll(db),
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close()
+      } finally {
+        lock?.release()
+      }
+    },
   }
 }
