@@ -1,11 +1,16 @@
 /**
  * How the standalone host knows who is calling — its stand-in for Sim's Better Auth session and
  * `checkSessionOrInternalAuth`: an API key (`Authorization: Bearer sim_host_…`), the demo page's
- * session cookie (which holds a key), or an internal executor token signed with the host secret.
+ * session cookie (a random server-side session id, never a key), or an internal executor token
+ * signed with the host secret. A cookie-authenticated request that changes something must be JSON
+ * from the page's own origin (403 otherwise); bearer-authenticated requests are not affected.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { BridgeError } from '@/lib/parlant/errors'
 import type { AuthenticatedUser, BridgeDatabase } from '@/lib/parlant/ports'
 import { userForApiKey } from '@/host/directory'
+import { cookieWriteRefusal } from '@/host/request-guard'
+import { userForSession } from '@/host/session'
 
 /** Name of the demo page's session cookie. */
 export const SESSION_COOKIE = 'parlant_bridge_session'
@@ -62,7 +67,10 @@ function readCookie(header: string | null, name: string) {
   return undefined
 }
 
-/** Builds the host's `authenticate(request)` for the bridge port. */
+/**
+ * Builds the host's `authenticate(request)` for the bridge port. Throws a 403 `BridgeError` for a
+ * cookie-authenticated change that is not same-origin JSON.
+ */
 export function createHostAuthenticator(db: BridgeDatabase, internalSecret: string) {
   return async function authenticate(request: Request): Promise<AuthenticatedUser | null> {
     const header = request.headers.get('authorization')
@@ -77,8 +85,11 @@ export function createHostAuthenticator(db: BridgeDatabase, internalSecret: stri
     }
     const cookie = readCookie(request.headers.get('cookie'), SESSION_COOKIE)
     if (cookie) {
-      const found = await userForApiKey(db, cookie)
-      return found ? { userId: found.userId, name: found.name, authType: 'session' } : null
+      const found = await userForSession(db, cookie)
+      if (!found) return null
+      const refusal = cookieWriteRefusal(request)
+      if (refusal) throw new BridgeError('forbidden', refusal)
+      return { userId: found.userId, name: found.name, authType: 'session' }
     }
     return null
   }

@@ -11,6 +11,7 @@ const hostEnvSchema = z.object({
   REDIS_URL: z.string().min(1).optional(),
   INTERNAL_API_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NODE_ID: z.string().min(1).optional(),
+  ALLOWED_HOSTS: z.string().optional(),
 })
 
 export interface HostConfig {
@@ -21,6 +22,11 @@ export interface HostConfig {
   redisUrl?: string
   internalApiSecret?: string
   nodeId?: string
+  /**
+   * Names the host answers for besides the loopback names and `HOST` (`ALLOWED_HOSTS`, comma
+   * separated): any other `Host` gets 421, so a rebinding DNS name reaches nothing.
+   */
+  allowedHosts: string[]
 }
 
 /** Reads and validates the host's environment variables. */
@@ -34,5 +40,9 @@ export function loadHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig
     redisUrl: value.REDIS_URL,
     internalApiSecret: value.INTERNAL_API_SECRET,
     nodeId: value.NODE_ID,
+    allowedHosts: (value.ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0),
   }
 }

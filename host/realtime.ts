@@ -7,6 +7,7 @@ import type { Server as HttpServer } from 'node:http'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import { Server } from 'socket.io'
+import { isBridgeError } from '@/lib/parlant/errors'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { createRateLimiter, type RateLimiter } from '@/lib/parlant/rate-limit'
@@ -19,6 +20,8 @@ export interface HostRealtimeOptions {
   nodeId: string
   namespace: string
   internalSecret: string
+  /** Whether a handshake's `Host` names this server (the HTTP routes' 421 check). */
+  allowHost?(host: string | undefined): boolean
   redisUrl?: string
   /** Prefix of Redis keys and channels (`PARLANT_REDIS_PREFIX`, default `parlant-bridge`). */
   redisPrefix?: string
@@ -43,6 +46,8 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
     pingInterval: 25_000,
     pingTimeout: 60_000,
     maxHttpBufferSize: 1e6,
+    allowRequest: (request, callback) =>
+      callback(null, options.allowHost ? options.allowHost(request.headers.host) : true),
   })
   const prefix = options.redisPrefix ?? 'parlant-bridge'
   const redisClients: Array<{ close(): Promise<unknown> }> = []
@@ -108,7 +113,14 @@ export async function handleSocketTokenRequest(
   request: Request,
   deps: { bridgeHost: BridgeHost; tokens: SocketTokenStore; limiter?: RateLimiter }
 ): Promise<Response> {
-  const user = await deps.bridgeHost.authenticate(request)
+  let user: Awaited<ReturnType<BridgeHost['authenticate']>>
+  try {
+    user = await deps.bridgeHost.authenticate(request)
+  } catch (error) {
+    // A cookie request from another origin (or not JSON) is refused, not anonymous.
+    if (isBridgeError(error)) return Response.json(error.toBody(), { status: error.status })
+    throw error
+  }
   if (!user) return Response.json({ error: 'Unauthorized', code: 'unauthorized' }, { status: 401 })
   const waitSeconds = deps.limiter?.take(`socket-token:${user.userId}`) ?? 0
   if (waitSeconds > 0) {

@@ -21,7 +21,9 @@ import { type OpenedDatabase, openDatabase } from '@/host/db/open'
 import { mountDemoRoutes } from '@/host/demo/routes'
 import { workspacePermission } from '@/host/directory'
 import { type HostRealtime, handleSocketTokenRequest, startHostRealtime } from '@/host/realtime'
+import { createHostCheck, isLoopbackName } from '@/host/request-guard'
 import { type DevIdentity, loadInternalSecret, seedDevIdentity } from '@/host/seed'
+import { createSession } from '@/host/session'
 
 export interface StartHostOptions {
   /** Environment to read settings from (defaults to `process.env`). */
@@ -100,6 +102,17 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   registerRouteBridge(bridge)
 
   const app = new Hono()
+  // DNS rebinding: a page on a name that resolves here must find nothing (RFC 9110 §15.5.20).
+  const hostAllowed = createHostCheck(config.hostname, config.allowedHosts)
+  app.use('*', async (c, next) => {
+    if (!hostAllowed(c.req.header('host'))) {
+      return c.json(
+        { error: 'This server does not answer for that host name', code: 'misdirected_request' },
+        421
+      )
+    }
+    await next()
+  })
   // A body refused before it was read in full (413) leaves unread bytes on the connection: close
   // it after the answer, or the client reuses a connection the server is tearing down.
   app.use('*', async (c, next) => {
@@ -129,6 +142,10 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
 
   mountDemoRoutes(app, {
     identity,
+    // Signing in whoever opens the page is only safe when nobody else can open it.
+    signIn: isLoopbackName(config.hostname)
+      ? () => createSession(database.db, identity.userId)
+      : undefined,
     socketNamespace: bridgeConfig.socketNamespace,
     logger,
   })
@@ -152,6 +169,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
     nodeId,
     namespace: bridgeConfig.socketNamespace,
     internalSecret,
+    allowHost: hostAllowed,
     redisUrl: config.redisUrl,
     redisPrefix: env.PARLANT_REDIS_PREFIX || undefined,
     verifyAgentToken: async (token) => {

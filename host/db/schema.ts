@@ -23,4 +23,21 @@ export const hostApiKeys = pgTable(
   ]
 )
 
+/**
+ * Demo page sessions: the cookie holds a random id, only its SHA-256 hash is stored, and a row is
+ * good until `expires_at` (several nodes on one database share them).
+ */
+export const hostSessions = pgTable(
+  'host_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at').notNull(),
+    createdAt: timestamp('created_at').notNull().defaultNow(),
+  },
+  (table) => [index('host_sessions_expires_idx').on(table.expiresAt)]
+)
+
 export { permissions, permissionTypeEnum, user, workspace } from '@sim/db/schema'

@@ -1,7 +1,8 @@
 /**
- * The demo page of the standalone host: `GET /` signs the dev user in (a session cookie holding
- * the dev API key — only ever the seeded dev identity) and serves an HTML shell; the client bundle
- * and the stylesheet are served from memory under `/demo/`.
+ * The demo page of the standalone host: `GET /` signs the dev user in when the host is bound to
+ * loopback (a random, expiring, server-side session id in an `HttpOnly`, `SameSite=Strict`
+ * cookie — never a key) and serves an HTML shell; the client bundle and the stylesheet are served
+ * from memory under `/demo/`.
  */
 import { getErrorMessage } from '@sim/utils/errors'
 import type { Context, Hono } from 'hono'
@@ -12,6 +13,8 @@ import type { DevIdentity } from '@/host/seed'
 
 export interface DemoRouteOptions {
   identity: DevIdentity
+  /** Starts a session for the dev user; unset (no automatic sign-in) unless bound to loopback. */
+  signIn?(): Promise<{ id: string; expiresAt: Date }>
   /** The socket.io namespace of the bridge's events. */
   socketNamespace: string
   logger?: { error(message: string, context?: Record<string, unknown>): void }
@@ -40,7 +43,7 @@ function page(options: DemoRouteOptions) {
 
 /** Mounts `/`, `/demo/app.js` and `/demo/styles.css`; the bundle is built once, in memory. */
 export function mountDemoRoutes(app: Hono, options: DemoRouteOptions) {
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     // Bundle on the first page view rather than at boot: hosts started by tests that never open
     // the page pay nothing, and the build overlaps the browser parsing the shell.
     demoAssets().catch((error: unknown) =>
@@ -48,11 +51,16 @@ export function mountDemoRoutes(app: Hono, options: DemoRouteOptions) {
         error: getErrorMessage(error, 'unknown error'),
       })
     )
-    setCookie(c, SESSION_COOKIE, options.identity.apiKey, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'Lax',
-    })
+    if (options.signIn) {
+      const session = await options.signIn()
+      setCookie(c, SESSION_COOKIE, session.id, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'Strict',
+        expires: session.expiresAt,
+        maxAge: Math.floor((session.expiresAt.getTime() - Date.now()) / 1000),
+      })
+    }
     c.header('cache-control', 'no-store')
     return c.html(page(options))
   })

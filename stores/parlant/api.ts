@@ -110,7 +110,9 @@ export function createHttpParlantApi(options: HttpParlantApiOptions = {}): Parla
         credentials: 'same-origin',
         headers: {
           accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          // Every change is declared JSON, even without a body (a DELETE): a cookie-authenticated
+          // change that is not JSON is refused as a possible cross-site request.
+          ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
           ...options.headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),

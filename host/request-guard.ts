@@ -1,0 +1,73 @@
+/**
+ * The standalone host's request checks against DNS rebinding and cross-site requests: it answers
+ * only for the names it serves (421 otherwise), signs the dev user in only when bound to
+ * loopback, and lets a cookie-authenticated request change something only when it is JSON from
+ * the page's own origin.
+ */
+
+/** Methods that change nothing: a session cookie may read with them from anywhere it is sent. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** The name part of a `Host` header or URL host: lower case, no port, no brackets, no final dot. */
+export function hostName(host: string): string {
+  const trimmed = host.trim().toLowerCase()
+  let name: string
+  if (trimmed.startsWith('[')) {
+    const end = trimmed.indexOf(']')
+    name = trimmed.slice(1, end > 0 ? end : undefined)
+  } else if (trimmed.indexOf(':') !== trimmed.lastIndexOf(':')) {
+    name = trimmed // a bare IPv6 address has no port to strip
+  } else {
+    name = trimmed.replace(/:\d*$/, '')
+  }
+  return name.replace(/\.$/, '')
+}
+
+/** Whether `name` always means this machine: localhost (and `*.localhost`), 127/8, ::1. */
+export function isLoopbackName(name: string): boolean {
+  const n = hostName(name)
+  return (
+    n === 'localhost' || n.endsWith('.localhost') || n === '::1' || /^127(\.\d{1,3}){3}$/.test(n)
+  )
+}
+
+/** Wildcard binds: they serve every interface, so they name none. */
+const WILDCARD_BINDS = new Set(['0.0.0.0', '::', '[::]'])
+
+/**
+ * Whether the host may answer a request that names `host` (its `Host` header): a loopback name,
+ * the configured bind address (unless a wildcard), or one of `extraNames` (`ALLOWED_HOSTS`).
+ */
+export function createHostCheck(bindHost: string, extraNames: readonly string[] = []) {
+  const allowed = new Set(extraNames.map(hostName).filter((n) => n.length > 0))
+  if (!WILDCARD_BINDS.has(bindHost.trim())) allowed.add(hostName(bindHost))
+  return (host: string | null | undefined): boolean => {
+    if (!host) return false
+    const name = hostName(host)
+    return name.length > 0 && (isLoopbackName(name) || allowed.has(name))
+  }
+}
+
+/** Why a cookie-authenticated request may not change anything, or null when it may. */
+export function cookieWriteRefusal(request: Request): string | null {
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return null
+  const type = request.headers.get('content-type') ?? ''
+  if (!/^application\/json\s*(;|$)/i.test(type.trim())) {
+    return 'Changes made with the session cookie must be sent as application/json'
+  }
+  const host = request.headers.get('host') ?? new URL(request.url).host
+  const origin = request.headers.get('origin')
+  if (origin !== null) {
+    let originHost: string | null = null
+    try {
+      originHost = origin === 'null' ? null : new URL(origin).host.toLowerCase()
+    } catch {
+      originHost = null
+    }
+    if (originHost === host.trim().toLowerCase()) return null
+    return 'Changes made with the session cookie must come from this origin'
+  }
+  // No Origin (older browsers on same-origin requests): the browser's own Sec-Fetch-Site says.
+  if (request.headers.get('sec-fetch-site') === 'same-origin') return null
+  return 'Changes made with the session cookie must come from this origin'
+}
