@@ -81,7 +81,7 @@ export function createHostAuthenticator(db: BridgeDatabase, internalSecret: stri
     }
     if (bearer) {
       const found = await userForApiKey(db, bearer)
-      return found ? { userId: found.userId, name: found.name, authType: 'api_key' } : null
+      return found ? { ...found, authType: 'api_key' } : null
     }
     const cookie = readCookie(request.headers.get('cookie'), SESSION_COOKIE)
     if (cookie) {

@@ -45,20 +45,39 @@ export async function issueApiKey(db: BridgeDatabase, userId: string, label?: st
   return apiKey
 }
 
-/** The user an API key belongs to, or null for an unknown or revoked key. */
+/**
+ * The user an API key belongs to, or null for an unknown or revoked key — with their permission on
+ * every live workspace, read in the same query, so a request costs one round trip for who is
+ * calling and what they may do (as fresh as the request itself: no cache, no revocation delay).
+ */
 export async function userForApiKey(db: BridgeDatabase, apiKey: string) {
   if (!apiKey.startsWith(API_KEY_PREFIX)) return null
   const digest = hashKey(apiKey)
-  const [row] = await db
-    .select({ userId: hostApiKeys.userId, keyHash: hostApiKeys.keyHash, name: user.name })
+  const rows = await db
+    .select({
+      userId: hostApiKeys.userId,
+      keyHash: hostApiKeys.keyHash,
+      name: user.name,
+      workspaceId: workspace.id,
+      permission: permissions.permissionType,
+    })
     .from(hostApiKeys)
     .innerJoin(user, eq(user.id, hostApiKeys.userId))
+    .leftJoin(
+      permissions,
+      and(eq(permissions.userId, hostApiKeys.userId), eq(permissions.entityType, 'workspace'))
+    )
+    .leftJoin(workspace, and(eq(workspace.id, permissions.entityId), isNull(workspace.archivedAt)))
     .where(and(eq(hostApiKeys.keyHash, digest), isNull(hostApiKeys.revokedAt)))
-    .limit(1)
+  const [row] = rows
   if (!row) return null
   // The lookup is by hash; comparing again in constant time keeps timing independent of the key.
   if (!timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(digest))) return null
-  return { userId: row.userId, name: row.name }
+  const workspacePermissions = new Map<string, Permission>()
+  for (const r of rows) {
+    if (r.workspaceId && r.permission) workspacePermissions.set(r.workspaceId, r.permission)
+  }
+  return { userId: row.userId, name: row.name, workspacePermissions }
 }
 
 /** Creates a workspace owned by `ownerId`, who gets `admin` on it. */

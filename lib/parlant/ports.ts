@@ -16,6 +16,12 @@ export interface AuthenticatedUser {
   name?: string
   /** How the host authenticated the request (session cookie, API key, internal executor token). */
   authType: 'session' | 'api_key' | 'internal_jwt'
+  /**
+   * The user's workspace permissions, when the host read them with the identity (one query instead
+   * of two). Valid for this request only; a workspace missing here is asked of
+   * `workspacePermission`.
+   */
+  workspacePermissions?: ReadonlyMap<string, Permission>
 }
 
 export interface BridgeLogger {

@@ -37,6 +37,14 @@ export async function authenticate(
   return { kind: 'user', user }
 }
 
+/** The user's permission on the workspace: as read with their identity, else asked of the host. */
+async function permissionOf(host: BridgeHost, user: AuthenticatedUser, workspaceId: string) {
+  return (
+    user.workspacePermissions?.get(workspaceId) ??
+    (await host.workspacePermission(user.userId, workspaceId))
+  )
+}
+
 function insufficient(need: Permission) {
   return new BridgeError('forbidden', `This requires ${need} permission on the workspace`)
 }
@@ -58,7 +66,7 @@ export async function requireAgentAccess(
     }
     return
   }
-  const have = await host.workspacePermission(principal.user.userId, workspaceId)
+  const have = await permissionOf(host, principal.user, workspaceId)
   if (!have) throw new BridgeError('not_found', 'Agent not found')
   if (!permissionSatisfies(have, need)) throw insufficient(need)
 }
@@ -77,7 +85,7 @@ export async function requireWorkspaceAccess(
   if (principal.kind === 'agent') {
     throw new BridgeError('forbidden', 'Agent tokens only authorize chat and status of their agent')
   }
-  const have = await host.workspacePermission(principal.user.userId, workspaceId)
+  const have = await permissionOf(host, principal.user, workspaceId)
   if (!have) throw new BridgeError('not_found', notFoundMessage)
   if (!permissionSatisfies(have, need)) throw insufficient(need)
   return { userId: principal.user.userId, permission: have }

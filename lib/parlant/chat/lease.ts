@@ -159,7 +159,8 @@ export function createLeaseManager(options: LeaseManagerOptions) {
         () => {
           renew(db, workspaceId, conversationId, owner, ttlMs)
             .then((ok) => {
-              if (!ok && !lost.signal.aborted) {
+              // A renewal racing the settle that released the lease is no loss.
+              if (!ok && !lost.signal.aborted && !released) {
                 logger.warn('conversation lease lost', { conversationId })
                 lost.abort(new Error('conversation lease lost'))
               }

@@ -61,6 +61,12 @@ import {
   type Tag,
   tagSchema,
 } from '@/lib/parlant/client/schemas'
+import {
+  createPooledTransport,
+  type PoolOptions,
+  type Transport,
+  type TransportResponse,
+} from '@/lib/parlant/client/transport'
 import type { BridgeLogger } from '@/lib/parlant/ports'
 
 export interface ParlantTimeouts {
@@ -75,8 +81,10 @@ export interface ParlantClientOptions {
   baseUrl: string
   /** `PARLANT_API_KEY`: sent as `Authorization: Bearer <key>` on every call when set. */
   apiKey?: string
-  /** Injectable fetch (tests). Default the global one. */
-  fetch?: typeof fetch
+  /** Injectable fetch (tests). Default a keep-alive `node:http` pool (see `transport.ts`). */
+  fetch?: Transport
+  /** Sizes of the default keep-alive pool (ignored with `fetch`). */
+  pool?: PoolOptions
   timeouts?: ParlantTimeouts
   /** Retry policy for GETs; `false` disables retries. */
   retry?: RetryOptions | false
@@ -148,7 +156,7 @@ export function createParlantClient(options: ParlantClientOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
   const apiKey = options.apiKey && options.apiKey.length > 0 ? options.apiKey : undefined
   const secrets = apiKey ? [apiKey] : []
-  const fetchImpl = options.fetch ?? globalThis.fetch
+  const fetchImpl = options.fetch ?? createPooledTransport(options.pool).transport
   const defaultTimeoutMs = options.timeouts?.defaultMs ?? 10_000
   const longPollMarginMs = options.timeouts?.longPollMarginMs ?? 10_000
   const policy = retryPolicy(options.retry === false ? { retries: 0 } : options.retry)
@@ -180,7 +188,12 @@ export function createParlantClient(options: ParlantClientOptions) {
     return scrub(text.trim(), secrets)
   }
 
-  function httpError(status: number, text: string, target: RequestTarget, headers: Headers) {
+  function httpError(
+    status: number,
+    text: string,
+    target: RequestTarget,
+    headers: TransportResponse['headers']
+  ) {
     const where = `${target.method} ${target.path}`
     const detail = detailOf(text)
     const suffix = detail ? `: ${detail}` : ''
@@ -255,7 +268,7 @@ export function createParlantClient(options: ParlantClientOptions) {
     const started = Date.now()
     let status = 0
     let text = ''
-    let responseHeaders = new Headers()
+    let responseHeaders: TransportResponse['headers'] = new Headers()
     try {
       const response = await fetchImpl(buildUrl(call.path, call.query), {
         method: call.method,
@@ -625,8 +638,10 @@ export function dedupeAndSort(events: readonly ParlantEvent[]): ParlantEvent[] {
   return out
 }
 
-/** Node's fetch hides the real cause (ECONNREFUSED…) in `cause`; surface its code only. */
+/** The network error's code (ECONNREFUSED…): on the error itself, or in fetch's `cause`. */
 function describeNetworkError(error: Error): string {
+  const own = (error as Error & { code?: unknown }).code
+  if (typeof own === 'string') return own
   const cause = (error as Error & { cause?: unknown }).cause
   if (cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string') {
     return cause.code
