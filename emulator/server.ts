@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
+import { EventLoopMonitor } from '@/emulator/api/health'
 import {
   type AppContext,
   type CreatedEventLogEntry,
@@ -90,6 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     requestLog: [],
     createdEvents: [],
     logLimit: options.logLimit ?? 10_000,
+    monitor: new EventLoopMonitor(),
     reset: () => reset(),
   }
   const app = createEmulatorApp(ctx)
@@ -105,12 +107,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     next.headersTimeout = 0
     port = await listen(next, port, host)
     server = next
+    ctx.monitor.start()
   }
 
   const stop = async () => {
     const current = server
     if (!current) return
     server = undefined
+    ctx.monitor.stop()
     store.stopTurns()
     await new Promise<void>((resolve) => {
       current.close(() => resolve())

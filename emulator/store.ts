@@ -13,7 +13,7 @@ import type {
   ParlantEvent,
   Session,
   Tag,
-} from '@/lib/parlant/client/schemas'
+} from '@/emulator/types'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
@@ -28,6 +28,18 @@ export function generateId(): string {
 /** A trace id: uuid4 hex, like Parlant's default tracer. */
 export function generateTraceId(): string {
   return randomUUID().replace(/-/g, '')
+}
+
+let lastMicros = 0
+
+/**
+ * Now as Parlant serializes it (ISO 8601, microseconds, `Z`), strictly increasing within the
+ * process so creation order is also sort order, as lists and cursors need.
+ */
+export function utcNow(): string {
+  lastMicros = Math.max(Date.now() * 1000, lastMicros + 1)
+  const iso = new Date(Math.floor(lastMicros / 1000)).toISOString()
+  return `${iso.slice(0, 23)}${String(lastMicros % 1000).padStart(3, '0')}Z`
 }
 
 /** Something a long poll or a read waits for; called on every change to its session. */
@@ -72,7 +84,7 @@ export class EmulatorStore {
       source: input.source,
       kind: input.kind,
       offset: state.nextOffset++,
-      creation_utc: new Date().toISOString(),
+      creation_utc: utcNow(),
       trace_id: input.traceId,
       correlation_id: input.traceId,
       data: input.data,
@@ -87,6 +99,38 @@ export class EmulatorStore {
   /** Wakes everything waiting on the session. */
   notify(state: SessionState, change: Change) {
     for (const waiter of [...state.waiters]) waiter(change)
+  }
+
+  /**
+   * Resolves once `ready(change)` holds for a change to the session (`ready`), the time is up
+   * (`timeout`), the session is deleted or the server stops (`gone`), or `signal` aborts (`gone`).
+   */
+  waitForChange(
+    state: SessionState,
+    timeoutMs: number,
+    ready: (change: Change) => boolean,
+    signal?: AbortSignal
+  ): Promise<'ready' | 'timeout' | 'gone'> {
+    return new Promise((resolve) => {
+      let settled = false
+      const finish = (result: 'ready' | 'timeout' | 'gone') => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        state.waiters.delete(waiter)
+        signal?.removeEventListener('abort', onAbort)
+        resolve(result)
+      }
+      const waiter = (change: Change) => {
+        if (change === 'deleted' || change === 'shutdown') finish('gone')
+        else if (ready(change)) finish('ready')
+      }
+      const onAbort = () => finish('gone')
+      const timer = setTimeout(() => finish('timeout'), Math.max(0, timeoutMs))
+      state.waiters.add(waiter)
+      if (signal?.aborted) finish('gone')
+      else signal?.addEventListener('abort', onAbort, { once: true })
+    })
   }
 
   /** Removes a session: stops its turn silently and tells its waiters it is gone. */

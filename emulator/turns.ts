@@ -9,13 +9,14 @@
  * (`canned_fluid` + `stream`) create each message with its first chunk and grow `chunks` in place
  * until a trailing null. Outcome `error` ends with ready{completed} followed by `error {exception}`;
  * `silence` emits nothing; a manual-mode session emits nothing. A newer customer message preempts
- * the running turn: `cancelled` then ready{completed} on the old trace.
+ * the running turn: `cancelled` then ready{completed} on the old trace. A turn with no customer
+ * message to answer (a session created with `allow_greeting=true`) greets instead.
  */
 
-import { PREAMBLE_TAG } from '@/lib/parlant/client/schemas'
 import type { FaultState, TurnStage } from '@/emulator/faults'
-import { replyFor } from '@/emulator/matching'
+import { greetingFor, replyFor } from '@/emulator/matching'
 import type { EmulatorStore, SessionState, TurnHandle } from '@/emulator/store'
+import { GUEST_ID, PREAMBLE_TAG } from '@/emulator/types'
 
 export interface TurnEnvironment {
   store: EmulatorStore
@@ -44,13 +45,13 @@ function chunksOf(text: string): string[] {
 
 /**
  * Starts the turn a customer message triggers (preempting any running one) and returns at once;
- * the events follow asynchronously.
+ * the events follow asynchronously. Without a message (`undefined`) the agent greets.
  */
 export function startTurn(
   env: TurnEnvironment,
   state: SessionState,
   traceId: string,
-  customerMessage: string
+  customerMessage: string | undefined
 ): void {
   state.turn?.cancel(true)
   state.turn = undefined
@@ -58,7 +59,7 @@ export function startTurn(
   const agent = env.store.agents.get(state.dto.agent_id)
   // Parlant does not validate customer ids; an unknown one makes the agent silently never answer.
   const customerKnown =
-    state.dto.customer_id === 'guest' || env.store.customers.has(state.dto.customer_id)
+    state.dto.customer_id === GUEST_ID || env.store.customers.has(state.dto.customer_id)
   if (!agent || !customerKnown) return
 
   const behavior = env.faults.turnFor(agent.id)
@@ -126,7 +127,10 @@ export function startTurn(
     if (cancelled) return
     status('processing', { stage: 'Interpreting' })
 
-    const reply = replyFor(customerMessage, agent, [...store.guidelines.values()])
+    const reply =
+      customerMessage === undefined
+        ? { messages: [greetingFor(agent)], matched: [] }
+        : replyFor(customerMessage, agent, [...store.guidelines.values()])
     const completed = {
       stage: 'completed',
       matched_guidelines: reply.matched.map((id) => ({ id })),

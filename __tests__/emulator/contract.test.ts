@@ -2,6 +2,8 @@
  * Every emulator route, called raw, answers with Parlant's status code and a body that parses
  * through the client's Parlant schemas — success and error bodies alike.
  */
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { z } from 'zod'
 import {
   agentSchema,
@@ -12,6 +14,7 @@ import {
   guidelineWithRelationshipsSchema,
   healthSchema,
   httpValidationErrorSchema,
+  sessionListingSchema,
   sessionSchema,
   tagSchema,
 } from '@/lib/parlant/client'
@@ -158,7 +161,9 @@ describe('emulator routes follow the Parlant contract', () => {
       expect(deleted.text).toBe('')
       const again = await call('GET', path)
       expect(again.status).toBe(404)
-      expect(parses(detailErrorSchema, again.json).detail).toMatch(/not found \(id='.+'\)/)
+      // Parlant's wording: `Item '<id>' not found`, `Session not found (id='<id>')`, and the
+      // guideline read's own `Guideline not found`.
+      expect(parses(detailErrorSchema, again.json).detail).toMatch(/not found/)
     }
   })
 
@@ -219,6 +224,60 @@ describe('emulator routes follow the Parlant contract', () => {
     await new Promise((resolve) => setTimeout(resolve, 30))
     await call('DELETE', `/sessions/${sid}`)
     expect((await poll).status).toBe(404)
+  })
+})
+
+describe('the responses Parlant-compatible behaviour added still parse', () => {
+  it('parses pages, the guest, updated customers and events, health checks and SSE frames', async () => {
+    emulator.control.reset()
+    await call('POST', '/agents', { id: 'a1', name: 'A' })
+    const tag = parses(tagSchema, (await call('POST', '/tags', { name: 't' })).json)
+    await call('POST', '/customers', { id: 'c1', name: 'C' })
+    const customers = parses(customerSchema.array(), (await call('GET', '/customers')).json)
+    expect(customers.map((c) => c.id)).toEqual(['guest', 'c1'])
+    const patched = await call('PATCH', '/customers/c1', {
+      name: 'C2',
+      metadata: { set: { plan: 'pro' } },
+      tags: { add: [tag.id] },
+    })
+    expect(parses(customerSchema, patched.json)).toMatchObject({ name: 'C2', tags: [tag.id] })
+    const sid = parses(
+      sessionSchema,
+      (await call('POST', '/sessions?allow_greeting=true', { agent_id: 'a1', customer_id: 'c1' }))
+        .json
+    ).id
+    const page = parses(sessionListingSchema, (await call('GET', '/sessions?limit=1')).json)
+    expect(page.items.map((x) => x.id)).toEqual([sid])
+    parses(sessionSchema.array(), (await call('GET', '/sessions?labels=none')).json)
+    const events = parses(
+      eventSchema.array(),
+      (await call('GET', `/sessions/${sid}/events?wait_for_data=2&kinds=message`)).json
+    )
+    const first = events[0]
+    if (!first) throw new Error('the greeting turn sent no message')
+    const updated = await call('PATCH', `/sessions/${sid}/events/${first.id}`, {
+      metadata: { set: { seen: true } },
+    })
+    expect(parses(eventSchema, updated.json).metadata).toEqual({ seen: true })
+    const sse = await fetch(`${emulator.url}/sessions/${sid}/events?sse=true&wait_for_data=0`)
+    const frames = (await sse.text())
+      .split('\n\n')
+      .filter((block) => block.startsWith('data: '))
+      .map((block) => parses(eventSchema, JSON.parse(block.slice(6))))
+    expect(frames.length).toBeGreaterThan(0)
+    const health = parses(healthSchema, (await call('GET', '/healthz')).json)
+    expect(health.checks).toHaveProperty('event_loop')
+    expect((await call('DELETE', `/sessions/${sid}/events?min_offset=0`)).status).toBe(204)
+  })
+
+  it('keeps its request handling independent of the bridge client (no lib/parlant import)', async () => {
+    const root = join(process.cwd(), 'emulator')
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts'))
+    expect(files.length).toBeGreaterThan(5)
+    for (const file of files) {
+      const source = await readFile(join(root, file), 'utf8')
+      expect({ file, imports: source.includes('@/lib/parlant') }).toEqual({ file, imports: false })
+    }
   })
 })
 

@@ -64,6 +64,8 @@ describe('emulator turn timeline', () => {
       action: 'Refunds take 5 days.\n\nAnything else?',
       tags: ['agent:ag'],
     })
+    // An `agent:` tag must name an existing agent, as on Parlant.
+    await client.agents.create({ id: 'someone-else', name: 'Someone else' })
     await client.guidelines.create({
       condition: 'the customer mentions "refund"',
       action: 'Not for this agent',
@@ -183,7 +185,8 @@ describe('emulator turn timeline', () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
         const s = await client.sessions.create({ agent_id: 'ag', customer_id: 'cu' })
-        const poll = client.events.list(s.id, { minOffset: 1, waitForData: 5, kinds: ['message'] })
+        // 50 units of 100 ms: room for 50 turns on a busy machine.
+        const poll = client.events.list(s.id, { minOffset: 1, waitForData: 50, kinds: ['message'] })
         await client.events.sendCustomerMessage(s.id, `n${i}`)
         return (await poll).events.map((e) => (e.kind === 'message' ? e.data.message : ''))
       })

@@ -207,9 +207,11 @@ function DemoApp() {
                 </Button>{' '}
                 with a guideline, e.g. condition{' '}
                 <code className='rounded-xs bg-[var(--surface-5)] px-1 font-mono text-xs'>
-                  the customer asks about "refund"
+                  the customer asks about refunds
                 </code>
-                .
+                . It matches a message containing every word of the condition except filler words
+                (the, customer, asks, about…; plural s ignored); otherwise the agent echoes the
+                message.
               </li>
               <li>Start it and wait for the Active badge.</li>
               <li>Ask “Can I get a refund?” and watch the agent reply.</li>

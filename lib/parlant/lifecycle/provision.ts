@@ -3,14 +3,18 @@
  * agent's id is derived from ours, so a retried or repeated start finds the agent it made before
  * instead of creating a twin; it carries its workspace's tag, and its guidelines carry the
  * built-in `agent:<id>` tag so they apply to this agent only.
+ *
+ * Two behaviours of Parlant shape this: creating a tag whose name exists fails with a 500 (an
+ * uncaught error, not a 4xx), and `PATCH /agents/{id}` ignores a null or empty description — an
+ * agent loses its description only by being deleted and created again under the same id.
  */
 import { createHash } from 'node:crypto'
 import {
+  type Agent,
   type CallOptions,
   type ParlantClient,
   ParlantError,
   ParlantNotFound,
-  ParlantRejected,
   ParlantTimeout,
   ParlantUnavailable,
 } from '@/lib/parlant/client'
@@ -106,17 +110,118 @@ async function ensureWorkspaceTag(
   try {
     return (await client.tags.create(name, deadline.call(signal))).id
   } catch (error) {
-    // Names are unique on Parlant: another node created it between our list and create.
-    if (!(error instanceof ParlantRejected)) throw error
-    const [raced] = await client.tags.list({ name }, deadline.call(signal))
-    if (raced) return raced.id
+    // Another node may have created it between our list and create: Parlant then answers a 500
+    // (a duplicate name is an uncaught ValueError), or the answer was lost. Read before giving up.
+    try {
+      const [raced] = await client.tags.list({ name }, deadline.call(signal))
+      if (raced) return raced.id
+    } catch {
+      // The re-read failed too: the creation's failure is the one to report.
+    }
     throw error
+  }
+}
+
+/** The Parlant agent fields the bridge provisions from a row. */
+interface ProvisionedFields {
+  name: string
+  description: string | null
+  max_engine_iterations: number
+  composition_mode: AgentConfig['compositionMode']
+  message_output_mode: AgentConfig['messageOutputMode']
+}
+
+/** Parlant stores an empty description as null. */
+const descriptionOf = (value: string | null | undefined) => (value ? value : null)
+
+const guidelineKey = (condition: string, action: string | null | undefined) =>
+  JSON.stringify([condition, action ?? ''])
+
+/**
+ * The provisioned fields the Parlant server does not hold as configured (empty when it does):
+ * name, description, composition mode, message output mode, max engine iterations, the workspace
+ * tag and the agent's guidelines (as a multiset of condition and action).
+ */
+export function provisionedMismatches(
+  wanted: ProvisionedFields & {
+    tagId: string
+    guidelines: ReadonlyArray<{ condition: string; action?: string | null }>
+  },
+  agent: Pick<Agent, keyof ProvisionedFields | 'tags'>,
+  guidelines: ReadonlyArray<{ condition: string; action?: string | null }>
+): string[] {
+  const wrong: string[] = []
+  if (agent.name !== wanted.name) wrong.push('name')
+  if (descriptionOf(agent.description) !== descriptionOf(wanted.description)) {
+    wrong.push('description')
+  }
+  if (agent.composition_mode !== wanted.composition_mode) wrong.push('composition mode')
+  if (agent.message_output_mode !== wanted.message_output_mode) wrong.push('message output mode')
+  if (agent.max_engine_iterations !== wanted.max_engine_iterations) {
+    wrong.push('max engine iterations')
+  }
+  if (!agent.tags.includes(wanted.tagId)) wrong.push('workspace tag')
+  const have = guidelines.map((g) => guidelineKey(g.condition, g.action)).sort()
+  const want = wanted.guidelines.map((g) => guidelineKey(g.condition, g.action)).sort()
+  if (have.length !== want.length || have.some((key, i) => key !== want[i])) {
+    wrong.push('guidelines')
+  }
+  return wrong
+}
+
+/** Reads the Parlant agent, or undefined when it does not exist. */
+async function findAgent(client: ParlantClient, parlantId: string, options: CallOptions) {
+  try {
+    return await client.agents.get(parlantId, options)
+  } catch (error) {
+    if (error instanceof ParlantNotFound) return undefined
+    throw error
+  }
+}
+
+async function updateAgent(
+  client: ParlantClient,
+  parlantId: string,
+  fields: ProvisionedFields,
+  tags: string[],
+  deadline: Deadline,
+  signal?: AbortSignal
+) {
+  // Parlant ignores a null or empty description; sending none says so.
+  const { description, ...rest } = fields
+  await client.agents.update(
+    parlantId,
+    { ...rest, ...(description ? { description } : {}), tags: { add: tags } },
+    deadline.call(signal)
+  )
+}
+
+/**
+ * Creates the Parlant agent; when that fails and the agent turns out to exist after all (another
+ * node won the race — Parlant's duplicate id is a 500), updates the one that is there.
+ */
+async function createAgent(
+  client: ParlantClient,
+  parlantId: string,
+  fields: ProvisionedFields,
+  tags: string[],
+  deadline: Deadline,
+  signal?: AbortSignal
+) {
+  try {
+    await client.agents.create({ id: parlantId, ...fields, tags }, deadline.call(signal))
+  } catch (error) {
+    if (!(error instanceof ParlantUnavailable && error.reason === 'server_error')) throw error
+    const there = await findAgent(client, parlantId, deadline.call(signal)).catch(() => undefined)
+    if (!there) throw error
+    await updateAgent(client, parlantId, fields, tags, deadline, signal)
   }
 }
 
 /**
  * Creates or re-syncs the Parlant agent of `row` (name, description, modes, iterations, workspace
- * tag, guidelines), then reads it back to verify. Returns the Parlant agent id.
+ * tag, guidelines), then reads it back and compares every provisioned field. Returns the Parlant
+ * agent id.
  */
 export async function provisionAgent(
   client: ParlantClient,
@@ -127,32 +232,30 @@ export async function provisionAgent(
   const config: AgentConfig = agentConfigSchema.parse(row.agentConfig)
   const parlantId = row.parlantAgentId ?? parlantAgentIdFor(row.id)
   // Independent reads go out together: start latency is a chain of Parlant round trips.
-  const [tagId, exists, currentGuidelines] = await Promise.all([
+  const [tagId, existing, currentGuidelines] = await Promise.all([
     ensureWorkspaceTag(client, row.workspaceId, deadline, signal),
-    client.agents.get(parlantId, deadline.call(signal)).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof ParlantNotFound) return false
-        throw error
-      }
-    ),
+    findAgent(client, parlantId, deadline.call(signal)),
     client.guidelines.list({ tagId: agentGuidelineTag(parlantId) }, deadline.call(signal)),
   ])
-  const fields = {
+  const fields: ProvisionedFields = {
     name: row.agentName,
-    description: config.description ?? null,
+    description: descriptionOf(config.description),
     max_engine_iterations: config.maxEngineIterations,
     composition_mode: config.compositionMode,
     message_output_mode: config.messageOutputMode,
   }
-  if (exists) {
-    await client.agents.update(
-      parlantId,
-      { ...fields, tags: { add: [tagId] } },
-      deadline.call(signal)
-    )
+  if (!existing) {
+    await createAgent(client, parlantId, fields, [tagId], deadline, signal)
+  } else if (existing.description && !fields.description) {
+    // PATCH cannot clear a description on Parlant: re-create the agent under the same id, with
+    // every tag it carries. Its sessions and `agent:<id>` guidelines refer to the id and stay.
+    await client.agents.delete(parlantId, deadline.call(signal)).catch((error: unknown) => {
+      if (!(error instanceof ParlantNotFound)) throw error
+    })
+    const tags = [...new Set([...existing.tags, tagId])]
+    await createAgent(client, parlantId, fields, tags, deadline, signal)
   } else {
-    await client.agents.create({ id: parlantId, ...fields, tags: [tagId] }, deadline.call(signal))
+    await updateAgent(client, parlantId, fields, [tagId], deadline, signal)
   }
   await syncGuidelines(client, parlantId, config, currentGuidelines, deadline, signal)
 
@@ -160,14 +263,15 @@ export async function provisionAgent(
     client.agents.get(parlantId, deadline.call(signal)),
     client.guidelines.list({ tagId: agentGuidelineTag(parlantId) }, deadline.call(signal)),
   ])
-  if (
-    readBack.name !== row.agentName ||
-    !readBack.tags.includes(tagId) ||
-    guidelines.length !== config.guidelines.length
-  ) {
+  const wrong = provisionedMismatches(
+    { ...fields, tagId, guidelines: config.guidelines },
+    readBack,
+    guidelines
+  )
+  if (wrong.length > 0) {
     throw new BridgeError(
       'parlant_error',
-      'The Parlant server did not keep the agent as configured (verification after provisioning failed)'
+      `The Parlant server did not keep the agent as configured (verification after provisioning failed: ${wrong.join(', ')})`
     )
   }
   return parlantId
@@ -183,22 +287,20 @@ async function syncGuidelines(
   signal?: AbortSignal
 ) {
   const tag = agentGuidelineTag(parlantId)
-  const key = (condition: string, action: string | null | undefined) =>
-    JSON.stringify([condition, action ?? ''])
   const wanted = new Map<string, number>()
   for (const g of config.guidelines) {
-    const k = key(g.condition, g.action)
+    const k = guidelineKey(g.condition, g.action)
     wanted.set(k, (wanted.get(k) ?? 0) + 1)
   }
   const stale: string[] = []
   for (const existing of current) {
-    const k = key(existing.condition, existing.action)
+    const k = guidelineKey(existing.condition, existing.action)
     const left = wanted.get(k) ?? 0
     if (left > 0) wanted.set(k, left - 1)
     else stale.push(existing.id)
   }
   const missing = config.guidelines.filter((g) => {
-    const k = key(g.condition, g.action)
+    const k = guidelineKey(g.condition, g.action)
     const left = wanted.get(k) ?? 0
     if (left <= 0) return false
     wanted.set(k, left - 1)

@@ -1,0 +1,449 @@
+/**
+ * `/sessions/{id}/events`, from Parlant's `api/sessions.py` and `core/app_modules/sessions.py`.
+ *
+ * Creating: a customer message starts a turn (its participant is the session's customer, named
+ * after the stored customer or, when there is none, after the customer id); a human agent's
+ * message keeps `participant.id` (null when not given); an on-behalf message reads the session's
+ * agent (404 once it is deleted); an AI-agent event with `guidelines` utters their action, without
+ * them it runs a turn and answers its first status event; the rule errors are Parlant's 422
+ * strings. Listing: long poll (`wait_for_data` seconds, 504 when nothing comes) or, with
+ * `sse=true`, a `text/event-stream` of `data: <event JSON>\n\n` frames that ends once no new event
+ * arrives within `wait_for_data`. Reading one event: `wait_for_completion` waits for a streamed
+ * message to end and answers 200 with the event as it stands when time runs out; `sse=true` sends
+ * the event on every chunk until it completes. Deleting from `min_offset` marks events deleted
+ * (offsets keep growing) and must start at the first event of a trace.
+ */
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { ApiContext } from '@/emulator/api/context'
+import { readCustomer } from '@/emulator/api/customers'
+import {
+  type Ctx,
+  clientGone,
+  type Env,
+  itemNotFound,
+  jsonMapping,
+  pyBool,
+  pyInt,
+  readBody,
+  readQuery,
+  truthy,
+  uncaught,
+  unprocessable,
+} from '@/emulator/api/http'
+import { readSession } from '@/emulator/api/sessions'
+import { type EmulatorStore, generateTraceId, type SessionState } from '@/emulator/store'
+import { startTurn } from '@/emulator/turns'
+import {
+  type EventKind,
+  eventKinds,
+  eventSources,
+  moderations,
+  type ParlantEvent,
+  type Participant,
+  sessionStatuses,
+} from '@/emulator/types'
+
+const participantDto = z.object({ id: z.string().nullish(), display_name: z.string() })
+
+const creationDto = z.object({
+  kind: z.enum(eventKinds),
+  source: z.enum(eventSources),
+  message: z.string().nullish(),
+  data: z.unknown().optional(),
+  metadata: jsonMapping().nullish(),
+  guidelines: z
+    .array(
+      z.object({
+        action: z.string(),
+        rationale: z.enum(['unspecified', 'buy_time', 'follow_up']).default('unspecified'),
+      })
+    )
+    .nullish(),
+  participant: participantDto.nullish(),
+  status: z.enum(sessionStatuses).nullish(),
+})
+
+const updateDto = z.object({
+  metadata: z
+    .object({ set: jsonMapping().nullish(), unset: z.array(z.string()).nullish() })
+    .nullish(),
+})
+
+const listQuery = z.object({
+  min_offset: pyInt().optional(),
+  source: z.enum(eventSources).optional(),
+  correlation_id: z.string().optional(),
+  trace_id: z.string().optional(),
+  kinds: z.string().optional(),
+  wait_for_data: pyInt().default(60),
+  sse: pyBool().default(false),
+})
+
+const readQueryDto = z.object({
+  wait_for_completion: pyBool().default(false),
+  wait_for_data: pyInt().default(60),
+  sse: pyBool().default(false),
+})
+
+const SOURCES_REJECTED =
+  'Only "customer", "human_agent", and "human_agent_on_behalf_of_ai_agent" sources are supported for direct posting.'
+
+/** Whether a (message) event is complete: no `chunks`, or chunks ending with null. */
+function isComplete(event: ParlantEvent): boolean {
+  const data = event.data as { chunks?: unknown } | null
+  if (data === null || typeof data !== 'object' || !Array.isArray(data.chunks)) return true
+  return data.chunks.length > 0 && data.chunks[data.chunks.length - 1] === null
+}
+
+const chunkCount = (event: ParlantEvent) => {
+  const data = event.data as { chunks?: unknown } | null
+  return data && typeof data === 'object' && Array.isArray(data.chunks) ? data.chunks.length : 0
+}
+
+/** Finds an event of the session by id, deleted ones included (as Parlant's `read_event`). */
+function readEvent(store: EmulatorStore, sessionId: string, eventId: string): ParlantEvent {
+  const state = readSession(store, sessionId)
+  const event = state.events.find((e) => e.id === eventId)
+  if (!event) throw itemNotFound(eventId, 'Event not found')
+  return event
+}
+
+/** A `text/event-stream` response fed by `run`; `signal` fires when the client leaves. */
+function sseResponse(
+  c: Ctx,
+  run: (send: (event: ParlantEvent) => void, signal: AbortSignal) => Promise<void>
+): Response {
+  const encoder = new TextEncoder()
+  const abort = new AbortController()
+  clientGone(c).addEventListener('abort', () => abort.abort(), { once: true })
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (event: ParlantEvent) =>
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify(event)}\n\n`))
+      run(send, abort.signal).then(
+        () => {
+          if (!abort.signal.aborted) controller.close()
+        },
+        (error: unknown) => {
+          // Like an exception inside Starlette's streaming body: the stream breaks off.
+          if (!abort.signal.aborted) controller.error(error)
+        }
+      )
+    },
+    cancel() {
+      abort.abort()
+    },
+  })
+  return new Response(stream, {
+    status: 200,
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    },
+  })
+}
+
+export function eventsRouter(ctx: ApiContext) {
+  const { store } = ctx
+  const router = new Hono<Env>()
+  const seconds = (n: number) => n * ctx.waitUnitMs
+
+  const append = (
+    state: SessionState,
+    input: Parameters<EmulatorStore['append']>[1]
+  ): ParlantEvent => {
+    const event = store.append(state, input)
+    ctx.recordCreated({ sessionId: state.dto.id, event })
+    return event
+  }
+
+  /**
+   * Waits until an event appended from now on satisfies `matches`; `ready` when one did,
+   * `timeout`, or `gone` (session deleted, server stopping, client left).
+   */
+  const waitForNew = (
+    state: SessionState,
+    timeoutMs: number,
+    matches: (e: ParlantEvent) => boolean,
+    signal: AbortSignal
+  ) => {
+    let scanned = state.events.length
+    return store.waitForChange(
+      state,
+      timeoutMs,
+      (change) => {
+        if (change !== 'event') return false
+        const fresh = state.events.slice(scanned)
+        scanned = state.events.length
+        return fresh.some(matches)
+      },
+      signal
+    )
+  }
+
+  router.post('/:sessionId/events', async (c) => {
+    const p = await readBody(c, creationDto)
+    readQuery(c, z.object({ moderation: z.enum(moderations).default('none') }))
+    const sessionId = c.req.param('sessionId')
+    const traceId = generateTraceId()
+    const metadata = p.metadata ?? {}
+
+    if (p.kind === 'message') {
+      if (p.source === 'customer') {
+        if (!p.message) throw unprocessable("Missing 'message' field for event")
+        const state = readSession(store, sessionId)
+        let participant: Participant
+        if (p.participant) {
+          participant = { id: p.participant.id || null, display_name: p.participant.display_name }
+        } else {
+          let name: string
+          try {
+            name = readCustomer(store, state.dto.customer_id).name
+          } catch {
+            name = state.dto.customer_id
+          }
+          participant = { id: state.dto.customer_id, display_name: name }
+        }
+        const event = append(state, {
+          kind: 'message',
+          source: 'customer',
+          traceId,
+          metadata,
+          data: { message: p.message, participant, flagged: false, tags: [] },
+        })
+        startTurn(ctx, state, traceId, p.message)
+        return c.json(event, 201)
+      }
+      if (p.source === 'ai_agent') {
+        if (p.message) {
+          throw unprocessable(
+            'If you add an agent message, you cannot specify what the message will be, as it will be auto-generated by the agent.'
+          )
+        }
+        const state = readSession(store, sessionId)
+        const agent = store.agents.get(state.dto.agent_id)
+        const participant = { id: state.dto.agent_id, display_name: agent?.name ?? '' }
+        const action = p.guidelines?.[0]?.action
+        if (action !== undefined) {
+          const event = append(state, {
+            kind: 'message',
+            source: 'ai_agent',
+            traceId,
+            metadata,
+            data: { message: action, participant },
+          })
+          return c.json(event, 201)
+        }
+        // Parlant's `process`: run a turn, answer its first status event (60 s at most).
+        const last = state.events.findLast(
+          (e) => e.kind === 'message' && e.source === 'customer' && !e.deleted
+        )
+        const message = last?.kind === 'message' ? last.data.message : undefined
+        const isOurs = (e: ParlantEvent) => e.trace_id === traceId && e.kind === 'status'
+        const waiting = waitForNew(state, seconds(60), isOurs, clientGone(c))
+        startTurn(ctx, state, traceId, message)
+        const first = state.events.find(isOurs)
+        if (first) return c.json(first, 201)
+        if ((await waiting) !== 'ready') throw uncaught('The turn emitted no status event')
+        return c.json(state.events.find(isOurs), 201)
+      }
+      if (p.source === 'human_agent') {
+        if (!p.message) throw unprocessable("Missing 'message' field for event")
+        if (!p.participant?.display_name) {
+          throw unprocessable("Missing 'participant' with 'display_name' for human agent message")
+        }
+        const state = readSession(store, sessionId)
+        const event = append(state, {
+          kind: 'message',
+          source: 'human_agent',
+          traceId,
+          metadata,
+          data: {
+            message: p.message,
+            participant: {
+              id: p.participant.id || null,
+              display_name: p.participant.display_name,
+            },
+          },
+        })
+        return c.json(event, 201)
+      }
+      if (p.source === 'human_agent_on_behalf_of_ai_agent') {
+        if (!p.message) throw unprocessable("Missing 'data' field for message")
+        const state = readSession(store, sessionId)
+        const agent = store.agents.get(state.dto.agent_id)
+        if (!agent) throw itemNotFound(state.dto.agent_id)
+        const event = append(state, {
+          kind: 'message',
+          source: 'human_agent_on_behalf_of_ai_agent',
+          traceId,
+          metadata,
+          data: { message: p.message, participant: { id: agent.id, display_name: agent.name } },
+        })
+        return c.json(event, 201)
+      }
+      throw unprocessable(SOURCES_REJECTED)
+    }
+    if (p.kind === 'custom') {
+      if (!truthy(p.data)) throw unprocessable("Missing 'data' field for custom event")
+      const state = readSession(store, sessionId)
+      const event = append(state, {
+        kind: 'custom',
+        source: p.source,
+        traceId,
+        metadata,
+        data: p.data,
+      })
+      return c.json(event, 201)
+    }
+    if (p.kind === 'status') {
+      if (!p.status) throw unprocessable('Missing "status" field for status event')
+      const data = truthy(p.data) ? p.data : {}
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw unprocessable('Status event "data" must be a JSON object')
+      }
+      const state = readSession(store, sessionId)
+      const event = append(state, {
+        kind: 'status',
+        source: p.source,
+        traceId,
+        metadata,
+        data: { status: p.status, data },
+      })
+      return c.json(event, 201)
+    }
+    throw unprocessable('Only message, custom and status events can currently be added manually')
+  })
+
+  router.get('/:sessionId/events', async (c) => {
+    const q = readQuery(c, listQuery)
+    const sessionId = c.req.param('sessionId')
+    // `EventKindDTO(k)` on an unknown kind raises ValueError, uncaught: a bare 500.
+    const kinds = q.kinds ? q.kinds.split(',') : []
+    for (const kind of kinds) {
+      if (!(eventKinds as readonly string[]).includes(kind)) throw uncaught(`Invalid kind ${kind}`)
+    }
+    const matcher = (minOffset: number) => (e: ParlantEvent) =>
+      !e.deleted &&
+      e.offset >= minOffset &&
+      (kinds.length === 0 || kinds.includes(e.kind as EventKind)) &&
+      (!q.source || e.source === q.source) &&
+      (!q.trace_id || e.trace_id === q.trace_id)
+    const select = (state: SessionState, minOffset: number) =>
+      state.events.filter(matcher(minOffset))
+
+    if (q.sse) {
+      return sseResponse(c, async (send, signal) => {
+        let offset = q.min_offset || 0
+        const state = store.sessions.get(sessionId)
+        // A missing or deleted session ends the stream quietly, as in Parlant.
+        while (state && store.sessions.get(sessionId) === state && !signal.aborted) {
+          if (select(state, offset).length === 0) {
+            const outcome = await waitForNew(
+              state,
+              seconds(q.wait_for_data),
+              matcher(offset),
+              signal
+            )
+            if (outcome !== 'ready') return
+          }
+          for (const event of select(state, offset)) {
+            send(event)
+            offset = Math.max(offset, event.offset + 1)
+          }
+        }
+      })
+    }
+
+    const minOffset = q.min_offset || 0
+    if (q.wait_for_data > 0) {
+      const state = readSession(store, sessionId)
+      if (select(state, minOffset).length === 0) {
+        const outcome = await waitForNew(
+          state,
+          seconds(q.wait_for_data),
+          matcher(minOffset),
+          clientGone(c)
+        )
+        if (outcome === 'timeout') return c.json({ detail: 'Request timed out' }, 504)
+      }
+    }
+    return c.json(select(readSession(store, sessionId), minOffset))
+  })
+
+  router.get('/:sessionId/events/:eventId', async (c) => {
+    const q = readQuery(c, readQueryDto)
+    const sessionId = c.req.param('sessionId')
+    const eventId = c.req.param('eventId')
+
+    if (q.sse) {
+      return sseResponse(c, async (send, signal) => {
+        for (;;) {
+          const event = readEvent(store, sessionId, eventId)
+          send(event)
+          const count = chunkCount(event)
+          if (isComplete(event)) return
+          const state = readSession(store, sessionId)
+          const outcome = await store.waitForChange(
+            state,
+            seconds(q.wait_for_data),
+            () => chunkCount(event) > count || isComplete(event),
+            signal
+          )
+          if (outcome === 'timeout' || signal.aborted) return
+        }
+      })
+    }
+
+    const event = readEvent(store, sessionId, eventId)
+    if (q.wait_for_completion && !isComplete(event)) {
+      const state = readSession(store, sessionId)
+      await store.waitForChange(
+        state,
+        seconds(q.wait_for_data),
+        () => isComplete(event),
+        clientGone(c)
+      )
+    }
+    return c.json(readEvent(store, sessionId, eventId))
+  })
+
+  router.delete('/:sessionId/events', (c) => {
+    const { min_offset } = readQuery(c, z.object({ min_offset: pyInt() }))
+    const state = readSession(store, c.req.param('sessionId'))
+    const events = state.events.filter((e) => !e.deleted).sort((a, b) => a.offset - b.offset)
+    const doomed = events.filter((e) => e.offset >= min_offset)
+    const first = doomed[0]
+    if (!first) return c.body(null, 204)
+    const firstOfTrace = events.find((e) => e.trace_id === first.trace_id)
+    if (firstOfTrace?.id !== first.id) {
+      throw unprocessable(
+        'Cannot delete events with offset < min_offset unless they are the first event of their trace ID'
+      )
+    }
+    for (const e of doomed) e.deleted = true
+    store.notify(state, 'update')
+    return c.body(null, 204)
+  })
+
+  router.patch('/:sessionId/events/:eventId', async (c) => {
+    const p = await readBody(c, updateDto)
+    const sessionId = c.req.param('sessionId')
+    const eventId = c.req.param('eventId')
+    const set = p.metadata?.set ?? {}
+    const unset = p.metadata?.unset ?? []
+    const changes = Object.keys(set).length > 0 || unset.length > 0
+    if (changes) readEvent(store, sessionId, eventId)
+    const event = store.sessions.get(sessionId)?.events.find((e) => e.id === eventId && !e.deleted)
+    if (!event) throw itemNotFound(eventId, 'Event not found')
+    if (changes) {
+      const metadata = { ...event.metadata, ...set }
+      for (const key of unset) delete metadata[key]
+      event.metadata = metadata
+    }
+    return c.json(event)
+  })
+  return router
+}
