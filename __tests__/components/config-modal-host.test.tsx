@@ -65,7 +65,9 @@ describe('ParlantConfigModal inside a workflow editor', () => {
 
     // The workspace came from the route; its agents were listed over HTTP.
     const select = screen.getByLabelText('Agent') as HTMLSelectElement
-    expect(await within(select).findByRole('option', { name: 'Existing helper' })).toBeTruthy()
+    expect(
+      await within(select).findByRole('option', { name: 'Existing helper' }, { timeout: 10_000 })
+    ).toBeTruthy()
     expect(useParlantStore.getState().workspaceId).toBe(host.workspaceId)
     expect(useSubBlockStore.getState().getValue('block-7', 'agentSelector')).toBeNull()
 

@@ -207,8 +207,9 @@ describe('reliability: abuse', () => {
         expect(outcome.body.details, `name ${JSON.stringify(name)}`).toBeDefined()
       }
     }
-    // Names with C0 control characters or over 100 characters are refused; the rest round-trip.
-    expect(created).toBeGreaterThanOrEqual(6)
+    // Names with control, format or invisible characters, malformed text, blanks or over 100
+    // characters are refused; the five others round-trip.
+    expect(created).toBe(5)
 
     const messages = [
       "'; DELETE FROM agent_conversations; --",
