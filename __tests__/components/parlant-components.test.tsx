@@ -1,5 +1,5 @@
 /** @vitest-environment jsdom */
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -210,6 +210,35 @@ describe('StartStopControls and AgentPicker', () => {
     expect(screen.getByRole('alert').textContent).toBe('Parlant rejected the agent: 422')
     expect(screen.getByRole('button', { name: 'Retry starting Broken' })).toBeTruthy()
   })
+
+  it('shows n / max, deletes only after confirmation, and names in full on hover', async () => {
+    const user = userEvent.setup()
+    const keep = await useParlantStore.getState().createAgent({ name: 'Support Bot for refunds' })
+    const gone = await useParlantStore.getState().createAgent({ name: 'Old bot' })
+    await useParlantStore.getState().loadAgents()
+    render(<AgentPicker />)
+    const picker = screen.getByRole('region', { name: 'Agents' })
+    expect(picker.querySelector('[data-part="quota"]')?.textContent).toBe('2 / 10')
+    expect(within(picker).getByText('Support Bot for refunds').getAttribute('title')).toBe(
+      'Support Bot for refunds'
+    )
+
+    // Cancelling deletes nothing.
+    await user.click(within(picker).getByRole('button', { name: 'Delete Old bot' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Delete Old bot?' })
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(api.calls.filter((c) => c.operation === 'deleteAgent')).toHaveLength(0)
+
+    await user.click(within(picker).getByRole('button', { name: 'Delete Old bot' }))
+    const confirm = await screen.findByRole('dialog', { name: 'Delete Old bot?' })
+    await user.click(within(confirm).getByRole('button', { name: 'Delete agent' }))
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(api.agents.has(gone.id)).toBe(false)
+    expect(within(picker).queryByText('Old bot')).toBeNull()
+    expect(picker.querySelector('[data-part="quota"]')?.textContent).toBe('1 / 10')
+    expect(api.agents.has(keep.id)).toBe(true)
+  })
 })
 
 describe('ChatView', () => {
@@ -251,7 +280,7 @@ describe('ChatView', () => {
     expect(screen.getByRole('button', { name: 'Send' })).toHaveProperty('disabled', false)
   })
 
-  it('shows a refused send in place and gives the message back', async () => {
+  it('shows a refused send once, with Retry, and keeps the input free', async () => {
     const user = userEvent.setup()
     const agent = await useParlantStore.getState().createAgent({ name: 'Support' })
     render(<ChatView agentId={agent.id} />)
@@ -262,10 +291,35 @@ describe('ChatView', () => {
       'Agent "Support" is not active'
     )
     const log = screen.getByRole('list', { name: 'Transcript' })
-    expect(log.querySelector('[data-kind="error"]')?.textContent).toBe(
+    const errors = log.querySelectorAll('[data-kind="error"]')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.querySelector('[data-part="error-text"]')?.textContent).toBe(
       'Agent "Support" is not active'
     )
-    expect(input.value).toBe('hello')
+    expect(input.value).toBe('')
+    // Retry sends the same message once the agent can take it.
+    await useParlantStore.getState().startAgent(agent.id)
+    await user.click(within(log).getByRole('button', { name: 'Retry' }))
+    await waitFor(() => expect(log.querySelectorAll('[data-kind="error"]')).toHaveLength(0))
+    await within(log).findByText('Echo: hello')
+    expect(log.querySelectorAll('[data-kind="customer"]')).toHaveLength(1)
+  })
+
+  it('counts characters, refuses a message over 20,000, and grows with its text', async () => {
+    const user = userEvent.setup()
+    const agent = await useParlantStore.getState().createAgent({ name: 'Support' })
+    render(<ChatView agentId={agent.id} />)
+    const input = screen.getByLabelText('Message to Support') as HTMLTextAreaElement
+    expect(screen.getByText('Enter sends · Shift+Enter adds a new line')).toBeDefined()
+    await user.type(input, 'hi{Shift>}{Enter}{/Shift}there')
+    expect(input.value).toBe('hi\nthere')
+    expect(document.querySelector('[data-part="counter"]')?.textContent).toBe('8 / 20,000')
+    fireEvent.change(input, { target: { value: 'x'.repeat(20_001) } })
+    expect(document.querySelector('[data-part="counter"]')?.textContent).toBe(
+      '20,001 / 20,000 — too long to send'
+    )
+    expect(screen.getByRole('button', { name: 'Send' })).toHaveProperty('disabled', true)
+    expect(input.getAttribute('aria-invalid')).toBe('true')
   })
 })
 

@@ -137,23 +137,33 @@ describe('demo page', () => {
     const reply = chat.locator('[data-kind="agent"] [data-part="bubble"]')
     await reply.filter({ hasText: REPLY }).waitFor()
     expect(await reply.allTextContents()).toEqual([REPLY])
-    // The turn ends after Parlant's final ready and the short poll for a trailing error.
+    // The turn is complete once its reply is on screen (Parlant's final ready), not after the
+    // bridge's short poll for a trailing error.
     await chat.locator('[data-activity="idle"][data-turn="idle"]').waitFor()
+    expect(await chat.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true)
+    expect(await chat.getByText(/^Waiting for/).count()).toBe(0)
     await page.screenshot({ path: join(ARTIFACTS, 'demo-chat.png') })
 
     await chat.getByRole('button', { name: 'Stop Refund helper' }).click()
     await badge.filter({ hasText: 'Inactive' }).waitFor()
     await input.fill('One more question about a refund')
     await chat.getByRole('button', { name: 'Send' }).click()
+    // One clear error with Retry; the message stays in the transcript, not back in the input.
     const refusal = chat.locator('[data-kind="error"]')
     await refusal.waitFor()
-    expect(await refusal.textContent()).toBe('Agent "Refund helper" is inactive; start it first')
+    expect(await refusal.locator('[data-part="error-text"]').textContent()).toBe(
+      'Agent "Refund helper" is inactive; start it first'
+    )
     expect(await refusal.count()).toBe(1)
+    expect(await refusal.getByRole('button', { name: 'Retry' }).isVisible()).toBe(true)
     expect(await chat.getByRole('alert').textContent()).toBe(
       'Agent "Refund helper" is inactive; start it first'
     )
-    await chat.locator('[data-failed="true"]').filter({ hasText: 'Not sent' }).waitFor()
-    expect(await input.inputValue()).toBe('One more question about a refund')
+    await chat
+      .locator('[data-failed="true"]')
+      .filter({ hasText: 'One more question about a refund' })
+      .waitFor()
+    expect(await input.inputValue()).toBe('')
     await page.screenshot({ path: join(ARTIFACTS, 'demo-chat-refused.png') })
     expect(pageErrors).toEqual([])
   })

@@ -109,7 +109,8 @@ describe('workspace agent events', () => {
     expect(state.agentOrder).toEqual([agent.id])
     expect(state.agents[other.id]).toBeUndefined()
     expect(state.statuses[other.id]).toBeUndefined()
-    expect(state.selectedAgentId).toBeNull()
+    // The selection moves to an agent that is still there.
+    expect(state.selectedAgentId).toBe(agent.id)
   })
 
   it('learns the workspace quota from the list', async () => {
@@ -193,13 +194,14 @@ describe('lifecycle actions', () => {
     expect(useParlantStore.getState().agentOrder).toEqual([agent.id])
   })
 
-  it('records a refused send in place and frees the input', async () => {
+  it('records a refused send as one error with Retry, frees the input, and retries once', async () => {
     const agent = await seedAgent()
     const result = await useParlantStore
       .getState()
       .sendMessage(agent.id, 'hello', { conversationKey: 'c1' })
     expect(result).toBeNull()
-    const conversation = useParlantStore.getState().conversations[conversationId(agent.id, 'c1')]
+    const read = () => useParlantStore.getState().conversations[conversationId(agent.id, 'c1')]
+    const conversation = read()
     expect(conversation?.turnRunning).toBe(false)
     expect(conversation?.sendError).toEqual({
       code: 'agent_not_active',
@@ -207,6 +209,85 @@ describe('lifecycle actions', () => {
     })
     const kinds = conversation?.order.map((id) => conversation.entries[id]?.kind)
     expect(kinds).toEqual(['customer', 'error'])
+    const errorId = conversation?.order[1] ?? ''
+    const retry = conversation?.entries[errorId]?.retry
+    expect(retry?.message).toBe('hello')
+
+    // Retry sends the same message with the same idempotency key; the failed copy goes away.
+    await useParlantStore.getState().startAgent(agent.id)
+    await useParlantStore.getState().retrySend(agent.id, 'c1', errorId)
+    const chats = api.calls.filter((c) => c.operation === 'chat')
+    expect(chats).toHaveLength(2)
+    expect(chats[1]?.args[2]).toMatchObject({
+      message: 'hello',
+      idempotencyKey: retry?.idempotencyKey,
+    })
+    const after = read()
+    const lines = after?.order.map((id) => after.entries[id]?.kind)
+    expect(lines).toEqual(['customer', 'agent'])
+    expect(after?.entries[errorId]).toBeUndefined()
+    expect(after?.turnRunning).toBe(false)
+  })
+
+  it('ends a turn on screen at its final ready; a late error still appears', async () => {
+    const agent = await seedAgent()
+    await useParlantStore.getState().startAgent(agent.id)
+    const gate = api.hold('chat')
+    const sending = useParlantStore
+      .getState()
+      .sendMessage(agent.id, 'Refund?', { conversationKey: 'c1' })
+    const read = () => useParlantStore.getState().conversations[conversationId(agent.id, 'c1')]
+    const store = useParlantStore.getState()
+    const at = (offset: number) => ({ offset, eventId: `t${offset}`, traceId: 'trace-9' })
+    store.applyChatEvent(
+      chatEvent(agent.id, { ...at(0), kind: 'message', source: 'customer', text: 'Refund?' })
+    )
+    store.applyChatEvent(
+      chatEvent(agent.id, { ...at(1), kind: 'status', source: 'ai_agent', status: 'typing' })
+    )
+    expect(read()).toMatchObject({ turnRunning: true, activity: 'typing' })
+    store.applyChatEvent(
+      chatEvent(agent.id, { ...at(2), kind: 'message', source: 'ai_agent', text: 'Yes.' })
+    )
+    // Another trace's ready changes nothing; ours completes the turn before the HTTP answer.
+    store.applyChatEvent(
+      chatEvent(agent.id, {
+        ...at(3),
+        traceId: 'trace-other',
+        kind: 'status',
+        source: 'ai_agent',
+        status: 'ready',
+        stage: 'completed',
+      })
+    )
+    expect(read()?.turnRunning).toBe(true)
+    store.applyChatEvent(
+      chatEvent(agent.id, {
+        ...at(4),
+        kind: 'status',
+        source: 'ai_agent',
+        status: 'ready',
+        stage: 'completed',
+      })
+    )
+    expect(read()).toMatchObject({ turnRunning: false, activity: 'idle' })
+    // The trailing poll found an error after all.
+    store.applyTurnEnd(
+      {
+        workspaceId: WS,
+        agentId: agent.id,
+        conversationKey: 'c1',
+        traceId: 'trace-9',
+        error: { code: 'parlant_error', message: 'The agent failed after replying' },
+        at: new Date().toISOString(),
+      },
+      true
+    )
+    const errors = Object.values(read()?.entries ?? {}).filter((e) => e.kind === 'error')
+    expect(errors.map((e) => e.text)).toEqual(['The agent failed after replying'])
+    gate.release()
+    await sending
+    expect(read()?.turnRunning).toBe(false)
   })
 })
 

@@ -1,9 +1,10 @@
 'use client'
 
-import { useId } from 'react'
+import { useId, useState } from 'react'
 import { Button, cn } from '@sim/emcn'
-import { Pencil, Plus, Sparkles } from '@sim/emcn/icons'
+import { Pencil, Plus, Sparkles, Trash } from '@sim/emcn/icons'
 import { AgentStatusBadge } from '@/components/parlant/agent-status-badge'
+import { DeleteAgentDialog } from '@/components/parlant/delete-agent-dialog'
 import {
   useAgentSubscriptions,
   useParlantWorkspace,
@@ -14,11 +15,17 @@ import { useParlantStore } from '@/stores/parlant/store'
 export interface AgentPickerProps {
   /** Opens the config panel for an agent (`null` = a new agent). */
   onConfigure?: (agentId: string | null) => void
+  /** Offers to delete agents (with a confirmation). Default true. */
+  allowDelete?: boolean
   disabled?: boolean
 }
 
-/** The workspace's agents with live status badges; choosing one selects it for the chat. */
-export function AgentPicker({ onConfigure, disabled }: AgentPickerProps) {
+/**
+ * The workspace's agents with live status badges, how many of the workspace's quota they use,
+ * and configure and delete per agent; choosing one selects it for the chat. The list follows
+ * agents created, renamed or deleted elsewhere (the workspace room).
+ */
+export function AgentPicker({ onConfigure, allowDelete = true, disabled }: AgentPickerProps) {
   useParlantWorkspace()
   const titleId = useId()
   const agents = useParlantAgents()
@@ -27,7 +34,11 @@ export function AgentPicker({ onConfigure, disabled }: AgentPickerProps) {
   const selectAgent = useParlantStore((state) => state.selectAgent)
   const loading = useParlantStore((state) => state.loading)
   const loadError = useParlantStore((state) => state.loadError)
+  const maxAgents = useParlantStore((state) => state.maxAgents)
+  const loaded = useParlantStore((state) => state.loaded)
+  const [deleting, setDeleting] = useState<string | null>(null)
   useAgentSubscriptions(agents.map((agent) => agent.id))
+  const full = maxAgents !== null && agents.length >= maxAgents
 
   return (
     <section
@@ -35,8 +46,22 @@ export function AgentPicker({ onConfigure, disabled }: AgentPickerProps) {
       aria-labelledby={titleId}
     >
       <div className='flex items-center justify-between gap-2'>
-        <h2 id={titleId} className='font-medium text-[var(--text-primary)] text-small'>
-          Agents
+        <h2 className='flex items-baseline gap-1.5'>
+          <span id={titleId} className='font-medium text-[var(--text-primary)] text-small'>
+            Agents
+          </span>
+          {loaded && maxAgents !== null ? (
+            <span
+              className={cn(
+                'text-xs tabular-nums',
+                full ? 'text-[var(--text-error)]' : 'text-[var(--text-muted)]'
+              )}
+              title={`This workspace may have up to ${maxAgents} agents`}
+              data-part='quota'
+            >
+              {`${agents.length} / ${maxAgents}`}
+            </span>
+          ) : null}
         </h2>
         {onConfigure ? (
           <Button
@@ -44,7 +69,8 @@ export function AgentPicker({ onConfigure, disabled }: AgentPickerProps) {
             variant='ghost'
             className='gap-1'
             onClick={() => onConfigure(null)}
-            disabled={disabled}
+            disabled={disabled || full}
+            title={full ? `The workspace has its maximum of ${maxAgents} agents` : undefined}
           >
             <Plus className='size-[14px]' />
             <span>New agent</span>
@@ -82,7 +108,10 @@ export function AgentPicker({ onConfigure, disabled }: AgentPickerProps) {
                   disabled={disabled}
                 >
                   <Sparkles className='size-[14px] shrink-0 text-[var(--text-icon)]' />
-                  <span className='min-w-0 flex-1 truncate text-[var(--text-primary)] text-small'>
+                  <span
+                    className='min-w-0 flex-1 truncate text-[var(--text-primary)] text-small'
+                    title={agent.name}
+                  >
                     {agent.name}
                   </span>
                   <AgentStatusBadge status={statuses[agent.id]?.status ?? agent.status} />
@@ -94,9 +123,23 @@ export function AgentPicker({ onConfigure, disabled }: AgentPickerProps) {
                     size='icon'
                     onClick={() => onConfigure(agent.id)}
                     aria-label={`Configure ${agent.name}`}
+                    title={`Configure ${agent.name}`}
                     disabled={disabled}
                   >
                     <Pencil className='size-[14px]' />
+                  </Button>
+                ) : null}
+                {allowDelete ? (
+                  <Button
+                    type='button'
+                    variant='quiet'
+                    size='icon'
+                    onClick={() => setDeleting(agent.id)}
+                    aria-label={`Delete ${agent.name}`}
+                    title={`Delete ${agent.name}`}
+                    disabled={disabled}
+                  >
+                    <Trash className='size-[14px]' />
                   </Button>
                 ) : null}
               </li>
@@ -104,6 +147,17 @@ export function AgentPicker({ onConfigure, disabled }: AgentPickerProps) {
           })}
         </ul>
       )}
+      {full ? (
+        <p className='text-[var(--text-muted)] text-xs'>
+          The workspace has its maximum of agents; delete one to create another.
+        </p>
+      ) : null}
+      <DeleteAgentDialog
+        agentId={deleting}
+        onOpenChange={(open) => {
+          if (!open) setDeleting(null)
+        }}
+      />
     </section>
   )
 }

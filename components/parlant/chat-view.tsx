@@ -1,13 +1,24 @@
 'use client'
 
-import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type RefObject,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react'
 import { Button, cn, Label, Textarea } from '@sim/emcn'
 import { CircleAlert, CircleInfo, Send } from '@sim/emcn/icons'
 import { AgentStatusBadge } from '@/components/parlant/agent-status-badge'
+import { Markdown } from '@/components/parlant/markdown'
 import {
   useAgentSubscriptions,
   useParlantWorkspace,
 } from '@/components/parlant/use-agent-subscriptions'
+import { type AgentView, CHAT_MESSAGE_MAX_LENGTH } from '@/lib/parlant/schemas'
 import {
   useAgentStatus,
   useConversation,
@@ -38,20 +49,86 @@ function activityText(conversation: ConversationState | undefined, agentName: st
   }
 }
 
-function Entry({ entry, agentName }: { entry: TranscriptEntry; agentName: string }) {
-  if (entry.kind === 'error' || entry.kind === 'notice') {
-    const Icon = entry.kind === 'error' ? CircleAlert : CircleInfo
+const TIME_FORMAT: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' }
+
+/** When an entry was written, as the reader's local time (the full instant on hover). */
+function EntryTime({ at }: { at: string }) {
+  const date = new Date(at)
+  if (Number.isNaN(date.getTime())) return null
+  return (
+    <time dateTime={at} title={date.toLocaleString()} className='tabular-nums'>
+      {date.toLocaleTimeString([], TIME_FORMAT)}
+    </time>
+  )
+}
+
+/** The agent's own guidelines that matched, by their number and condition. */
+function MatchedGuidelines({ ids, agent }: { ids: string[]; agent: AgentView | undefined }) {
+  const guidelines = agent?.guidelines ?? []
+  const matched = ids.flatMap((id) => {
+    const index = guidelines.findIndex((g) => g.id === id)
+    const guideline = guidelines[index]
+    return guideline
+      ? [{ id, label: `Guideline ${index + 1}`, condition: guideline.condition }]
+      : []
+  })
+  if (matched.length === 0) return null
+  return (
+    <ul className='flex flex-wrap gap-1' aria-label='Matched guidelines' data-part='matched'>
+      {matched.map((g) => (
+        <li
+          key={g.id}
+          className='max-w-full truncate rounded-[40px] border border-[var(--border-1)] px-1.5 text-[var(--text-secondary)] text-micro'
+          title={`${g.label}: when ${g.condition}`}
+        >
+          {`${g.label}: ${g.condition}`}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function ErrorEntry({ entry, onRetry }: { entry: TranscriptEntry; onRetry?: () => void }) {
+  return (
+    <li
+      className='flex items-center gap-2 self-center rounded-md bg-[var(--badge-error-bg)] px-2 py-1 text-[var(--badge-error-text)] text-xs'
+      data-kind='error'
+    >
+      <CircleAlert className='size-[14px] shrink-0' />
+      <span data-part='error-text'>{entry.text}</span>
+      {entry.retry && onRetry ? (
+        <Button
+          type='button'
+          variant='ghost'
+          className='h-auto px-1.5 py-0.5 text-xs underline underline-offset-2'
+          onClick={onRetry}
+        >
+          Retry
+        </Button>
+      ) : null}
+    </li>
+  )
+}
+
+function Entry({
+  entry,
+  agent,
+  agentName,
+  onRetry,
+}: {
+  entry: TranscriptEntry
+  agent: AgentView | undefined
+  agentName: string
+  onRetry: (entryId: string) => void
+}) {
+  if (entry.kind === 'error') return <ErrorEntry entry={entry} onRetry={() => onRetry(entry.id)} />
+  if (entry.kind === 'notice') {
     return (
       <li
-        className={cn(
-          'flex items-start gap-1.5 self-center rounded-md px-2 py-1 text-xs',
-          entry.kind === 'error'
-            ? 'bg-[var(--badge-error-bg)] text-[var(--badge-error-text)]'
-            : 'bg-[var(--surface-4)] text-[var(--text-secondary)]'
-        )}
-        data-kind={entry.kind}
+        className='flex items-start gap-1.5 self-center rounded-md bg-[var(--surface-4)] px-2 py-1 text-[var(--text-secondary)] text-xs'
+        data-kind='notice'
       >
-        <Icon className='mt-px size-[14px] shrink-0' />
+        <CircleInfo className='mt-px size-[14px] shrink-0' />
         <span>{entry.text}</span>
       </li>
     )
@@ -60,36 +137,53 @@ function Entry({ entry, agentName }: { entry: TranscriptEntry; agentName: string
   return (
     <li
       className={cn(
-        'flex max-w-[80%] flex-col gap-0.5',
+        'flex max-w-[85%] flex-col gap-0.5',
         mine ? 'items-end self-end' : 'self-start'
       )}
       data-kind={entry.kind}
       data-pending={entry.id.startsWith('local-') && !entry.failed ? 'true' : undefined}
       data-failed={entry.failed ? 'true' : undefined}
     >
-      <span className='text-[var(--text-muted)] text-micro'>
-        {entry.kind === 'preamble' ? `${agentName} · preamble` : mine ? 'You' : agentName}
+      <span className='flex gap-1.5 text-[var(--text-muted)] text-micro'>
+        <span>
+          {entry.kind === 'preamble' ? `${agentName} · preamble` : mine ? 'You' : agentName}
+        </span>
+        <EntryTime at={entry.at} />
       </span>
-      <span
+      <div
         className={cn(
-          'whitespace-pre-wrap break-words rounded-lg px-2.5 py-1.5 text-small',
+          'break-words rounded-lg px-2.5 py-1.5 text-small',
           mine
-            ? 'bg-[var(--text-primary)] text-[var(--text-inverse)]'
+            ? 'whitespace-pre-wrap bg-[var(--text-primary)] text-[var(--text-inverse)]'
             : entry.kind === 'preamble'
               ? 'border border-[var(--border-1)] border-dashed text-[var(--text-secondary)] italic'
               : 'bg-[var(--surface-5)] text-[var(--text-primary)]',
           entry.failed && 'opacity-60'
         )}
         data-part='bubble'
+        title={entry.failed ? 'Not delivered' : undefined}
       >
-        {entry.text}
+        {mine ? entry.text : <Markdown text={entry.text} />}
         {entry.streaming ? (
           <span className='ml-0.5 inline-block h-3 w-1 animate-pulse bg-current align-middle' />
         ) : null}
-      </span>
-      {entry.failed ? <span className='text-[var(--text-error)] text-micro'>Not sent</span> : null}
+      </div>
+      {entry.matchedGuidelines ? (
+        <MatchedGuidelines ids={entry.matchedGuidelines} agent={agent} />
+      ) : null}
     </li>
   )
+}
+
+/** Grows a textarea with its text, up to `max` pixels (then it scrolls). */
+function useAutoGrow(ref: RefObject<HTMLTextAreaElement | null>, value: string, max = 200) {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure when the text changes
+  useLayoutEffect(() => {
+    const element = ref.current
+    if (!element) return
+    element.style.height = 'auto'
+    element.style.height = `${Math.min(element.scrollHeight + 2, max)}px`
+  }, [value, max, ref])
 }
 
 export interface ChatViewProps {
@@ -99,10 +193,14 @@ export interface ChatViewProps {
   disabled?: boolean
 }
 
+const NUMBER = new Intl.NumberFormat('en-US')
+
 /**
- * A live conversation with an agent: the transcript in offset order, the agent's activity from
- * status events, streamed text as chunks arrive, preambles apart, failures in place. Sending is
- * blocked while a turn runs on this conversation, since a second message cancels Parlant's turn.
+ * A live conversation with an agent: the transcript in offset order (Markdown replies, times, the
+ * guidelines that matched), the agent's activity from status events, streamed text as chunks
+ * arrive, preambles apart, one error with Retry for a failed send. Sending is blocked while a turn
+ * runs on this conversation, since a second message cancels Parlant's turn; the turn counts as
+ * done once its reply is on screen.
  */
 export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) {
   const key = conversationKey ?? defaultConversationKey(agentId)
@@ -111,17 +209,21 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
   const conversation = useConversation(agentId, key)
   const entries = useTranscript(agentId, key)
   const sendMessage = useParlantStore((state) => state.sendMessage)
+  const retrySend = useParlantStore((state) => state.retrySend)
   const [draft, setDraft] = useState('')
   const logRef = useRef<HTMLOListElement>(null)
   const inputRef = useRef<HTMLTextAreaElement>(null)
   const uid = useId()
   useParlantWorkspace()
   useAgentSubscriptions([agentId])
+  useAutoGrow(inputRef, draft)
 
   const agentName = agent?.name ?? 'Agent'
   const running = conversation?.turnRunning ?? false
   const activity = activityText(conversation, agentName)
   const lastEntry = entries[entries.length - 1]
+  const length = draft.length
+  const tooLong = length > CHAT_MESSAGE_MAX_LENGTH
 
   // Follow the conversation as it grows (new entries and streamed text).
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run when the last entry changes
@@ -132,11 +234,10 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
 
   const send = async () => {
     const message = draft.trim()
-    if (!message || running || disabled) return
+    if (!message || running || disabled || tooLong) return
+    // The message moves to the transcript; a failure shows there once, with Retry.
     setDraft('')
-    const result = await sendMessage(agentId, message, { conversationKey: key })
-    // A refused message is not lost: it comes back to the input unless something new was typed.
-    if (!result) setDraft((current) => (current === '' ? message : current))
+    await sendMessage(agentId, message, { conversationKey: key })
     inputRef.current?.focus()
   }
 
@@ -152,20 +253,29 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
     }
   }
 
+  const onRetry = (entryId: string) => {
+    if (running || disabled) return
+    void retrySend(agentId, key, entryId)
+  }
+
   return (
     <section
       className='flex min-h-0 flex-1 flex-col rounded-lg border border-[var(--border-1)] bg-[var(--surface-2)]'
       aria-labelledby={`${uid}-title`}
     >
       <header className='flex items-center justify-between gap-2 border-[var(--border)] border-b px-3 py-2'>
-        <h2 id={`${uid}-title`} className='font-medium text-[var(--text-primary)] text-small'>
+        <h2
+          id={`${uid}-title`}
+          className='min-w-0 truncate font-medium text-[var(--text-primary)] text-small'
+          title={`Chat with ${agentName}`}
+        >
           {`Chat with ${agentName}`}
         </h2>
         <AgentStatusBadge status={status?.status ?? agent?.status} />
       </header>
       <ol
         ref={logRef}
-        className='flex min-h-[200px] flex-1 flex-col gap-2 overflow-y-auto px-3 py-3'
+        className='flex min-h-[160px] flex-1 flex-col gap-2 overflow-y-auto px-3 py-3'
         aria-label='Transcript'
         aria-live='polite'
       >
@@ -174,7 +284,15 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
             No messages yet. Say hello to start the conversation.
           </li>
         ) : (
-          entries.map((entry) => <Entry key={entry.id} entry={entry} agentName={agentName} />)
+          entries.map((entry) => (
+            <Entry
+              key={entry.id}
+              entry={entry}
+              agent={agent}
+              agentName={agentName}
+              onRetry={onRetry}
+            />
+          ))
         )}
       </ol>
       <div
@@ -202,33 +320,51 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
         </p>
       ) : null}
       <form
-        className='flex items-end gap-2 border-[var(--border)] border-t px-3 py-2'
+        className='flex flex-col gap-1 border-[var(--border)] border-t px-3 py-2'
         onSubmit={onSubmit}
       >
-        <Label htmlFor={`${uid}-message`} className='sr-only'>
-          {`Message to ${agentName}`}
-        </Label>
-        <Textarea
-          ref={inputRef}
-          id={`${uid}-message`}
-          className='min-h-[52px] flex-1'
-          rows={2}
-          placeholder={`Message ${agentName}…`}
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={onKeyDown}
-          disabled={disabled}
-        />
-        <Button
-          type='submit'
-          variant='primary'
-          className='gap-1.5'
-          disabled={disabled || running || draft.trim() === ''}
-          title={running ? 'Wait for the reply before sending again' : undefined}
+        <div className='flex items-end gap-2'>
+          <Label htmlFor={`${uid}-message`} className='sr-only'>
+            {`Message to ${agentName}`}
+          </Label>
+          <Textarea
+            ref={inputRef}
+            id={`${uid}-message`}
+            className='max-h-[200px] min-h-[36px] flex-1'
+            rows={1}
+            placeholder={`Message ${agentName}…`}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={onKeyDown}
+            disabled={disabled}
+            aria-invalid={tooLong ? true : undefined}
+            aria-describedby={`${uid}-hint`}
+          />
+          <Button
+            type='submit'
+            variant='primary'
+            className='gap-1.5'
+            disabled={disabled || running || tooLong || draft.trim() === ''}
+            title={running ? 'Wait for the reply before sending again' : undefined}
+          >
+            <Send className='size-[14px]' />
+            <span>Send</span>
+          </Button>
+        </div>
+        <p
+          id={`${uid}-hint`}
+          className='flex justify-between gap-2 text-[var(--text-muted)] text-micro'
         >
-          <Send className='size-[14px]' />
-          <span>Send</span>
-        </Button>
+          <span>Enter sends · Shift+Enter adds a new line</span>
+          <span
+            className={cn('tabular-nums', tooLong && 'text-[var(--text-error)]')}
+            data-part='counter'
+          >
+            {tooLong
+              ? `${NUMBER.format(length)} / ${NUMBER.format(CHAT_MESSAGE_MAX_LENGTH)} — too long to send`
+              : `${NUMBER.format(length)} / ${NUMBER.format(CHAT_MESSAGE_MAX_LENGTH)}`}
+          </span>
+        </p>
       </form>
     </section>
   )

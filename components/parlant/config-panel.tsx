@@ -16,6 +16,7 @@ import {
 } from '@sim/emcn'
 import { Plus, Trash } from '@sim/emcn/icons'
 import { getErrorMessage } from '@sim/utils/errors'
+import { COMPOSITION_MODES } from '@/components/parlant/composition-modes'
 import {
   type AgentView,
   type CompositionMode,
@@ -25,13 +26,6 @@ import {
 } from '@/lib/parlant/schemas'
 import { isParlantApiError } from '@/stores/parlant/api'
 import { useParlantStore } from '@/stores/parlant/store'
-
-const COMPOSITION_MODES: Array<{ value: CompositionMode; label: string }> = [
-  { value: 'fluid', label: 'Fluid (free-form replies)' },
-  { value: 'canned_fluid', label: 'Canned, fluid' },
-  { value: 'composited_canned', label: 'Composited canned' },
-  { value: 'strict_canned', label: 'Strict canned' },
-]
 
 interface GuidelineDraft {
   key: string

@@ -10,7 +10,16 @@ export {
   type ChatViewProps,
   defaultConversationKey,
 } from '@/components/parlant/chat-view'
+export {
+  COMPOSITION_MODES,
+  compositionModeLabel,
+} from '@/components/parlant/composition-modes'
 export { ConfigPanel, type ConfigPanelProps } from '@/components/parlant/config-panel'
+export {
+  DeleteAgentDialog,
+  type DeleteAgentDialogProps,
+} from '@/components/parlant/delete-agent-dialog'
+export { Markdown, type MarkdownProps } from '@/components/parlant/markdown'
 export {
   type ModalSubBlockProps,
   PARLANT_AGENT_SUB_BLOCK_ID,

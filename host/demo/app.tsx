@@ -14,6 +14,7 @@ import { createRoot } from 'react-dom/client'
 import { ParlantIcon } from '@/components/icons'
 import { AgentPicker } from '@/components/parlant/agent-picker'
 import { ChatView } from '@/components/parlant/chat-view'
+import { compositionModeLabel } from '@/components/parlant/composition-modes'
 import { ConfigPanel } from '@/components/parlant/config-panel'
 import {
   PARLANT_AGENT_SUB_BLOCK_ID,
@@ -31,7 +32,7 @@ const BLOCK_ID = 'demo-parlant-block'
 const WORKFLOW_ID = 'demo-workflow'
 
 const CONNECTION_TEXT = {
-  idle: 'Live updates idle',
+  idle: '',
   connecting: 'Connecting…',
   connected: 'Live',
   disconnected: 'Reconnecting…',
@@ -46,8 +47,17 @@ const CONNECTION_DOT = {
 
 const CARD = 'rounded-lg border border-[var(--border-1)] bg-[var(--surface-2)]'
 
+/**
+ * Where the chat sits: its own column beside canvas and list from 768 px (so it is on screen
+ * without scrolling at 1024 px), the third column from 1280 px; as tall as the window allows.
+ */
+const CHAT_PLACE =
+  'min-h-[420px] md:sticky md:top-4 md:col-start-2 md:row-span-2 md:row-start-1 md:h-[calc(100dvh-90px)] xl:col-start-3 xl:row-span-1'
+
 function ConnectionState() {
   const connection = useParlantStore((state) => state.connection)
+  // Before the first connection there is nothing to report.
+  if (connection === 'idle') return null
   return (
     <span
       className='inline-flex items-center gap-1.5 rounded-[40px] border border-[var(--border)] bg-[var(--surface-4)] px-2.5 py-0.5 text-[var(--text-secondary)] text-caption'
@@ -104,9 +114,14 @@ function AgentSummary({ agentId }: { agentId: string }) {
   const guidelines = agent.guidelines.length
   return (
     <div className='flex min-w-0 flex-col'>
-      <span className='font-medium text-[var(--text-primary)] text-small'>{agent.name}</span>
+      <span
+        className='truncate font-medium text-[var(--text-primary)] text-small'
+        title={agent.name}
+      >
+        {agent.name}
+      </span>
       <span className='text-[var(--text-muted)] text-xs'>
-        {`${agent.compositionMode} · ${guidelines} guideline${guidelines === 1 ? '' : 's'} · up to ${agent.maxEngineIterations} iterations`}
+        {`${compositionModeLabel(agent.compositionMode)} · ${guidelines} guideline${guidelines === 1 ? '' : 's'} · up to ${agent.maxEngineIterations} iterations`}
       </span>
     </div>
   )
@@ -117,7 +132,7 @@ function ChatPane() {
   if (!selectedAgentId)
     return (
       <section
-        className={cn(CARD, 'flex flex-col items-center justify-center gap-2 p-6')}
+        className={cn(CARD, CHAT_PLACE, 'flex flex-col items-center justify-center gap-2 p-6')}
         aria-label='Chat'
       >
         <MessageSquareText className='size-6 text-[var(--text-muted)]' />
@@ -127,7 +142,7 @@ function ChatPane() {
       </section>
     )
   return (
-    <div className='flex min-h-0 flex-col gap-2' data-testid='demo-chat'>
+    <div className={cn(CHAT_PLACE, 'flex min-h-0 flex-col gap-2')} data-testid='demo-chat'>
       <div className={cn(CARD, 'flex items-center justify-between gap-3 px-3 py-2')}>
         <AgentSummary agentId={selectedAgentId} />
         <StartStopControls agentId={selectedAgentId} />
@@ -169,9 +184,9 @@ function DemoApp() {
         </div>
         <ConnectionState />
       </header>
-      <main className='grid flex-1 grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,1.1fr)_300px_minmax(0,1.3fr)]'>
+      <main className='grid flex-1 grid-cols-1 items-start gap-4 p-4 md:grid-cols-[minmax(0,1fr)_minmax(0,1.15fr)] xl:grid-cols-[minmax(0,1fr)_320px_minmax(0,1.3fr)]'>
         <section
-          className='flex min-h-[360px] items-start gap-0 rounded-lg border border-[var(--border)] bg-[radial-gradient(var(--surface-7)_1px,transparent_1px)] bg-[length:16px_16px] p-6'
+          className='flex min-h-[240px] items-start gap-0 overflow-x-auto rounded-lg border border-[var(--border)] bg-[radial-gradient(var(--surface-7)_1px,transparent_1px)] bg-[length:16px_16px] p-6 md:col-start-1 md:row-start-1 xl:min-h-[360px]'
           aria-label='Workflow canvas'
         >
           <div
@@ -186,7 +201,7 @@ function DemoApp() {
           <span className='mt-[30px] h-px w-10 shrink-0 bg-[var(--text-muted)]' aria-hidden />
           <BlockCard />
         </section>
-        <aside className='flex flex-col gap-4'>
+        <aside className='flex flex-col gap-4 md:col-start-1 md:row-start-2 xl:col-start-2 xl:row-start-1'>
           <AgentPicker onConfigure={(agentId) => setPanel({ open: true, agentId })} />
           <section className={cn(CARD, 'p-3')} aria-labelledby='demo-steps-title'>
             <h2

@@ -20,6 +20,9 @@ export interface DemoRouteOptions {
   logger?: { error(message: string, context?: Record<string, unknown>): void }
 }
 
+/** The page's icon: a speech bubble on the brand's dark square. */
+const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1f1f23"/><path d="M9 10.5A2.5 2.5 0 0 1 11.5 8h9a2.5 2.5 0 0 1 2.5 2.5v6a2.5 2.5 0 0 1-2.5 2.5H15l-4 4v-4.2A2.5 2.5 0 0 1 9 16.5z" fill="none" stroke="#fff" stroke-width="1.8" stroke-linejoin="round"/></svg>`
+
 function escapeAttribute(value: string) {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
 }
@@ -31,6 +34,7 @@ function page(options: DemoRouteOptions) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Parlant Agent · Sim ⇄ Parlant bridge</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/demo/styles.css">
 <script type="module" src="/demo/app.js"></script>
 </head>
@@ -72,6 +76,14 @@ export function mountDemoRoutes(app: Hono, options: DemoRouteOptions) {
       return c.text(`Demo bundle failed: ${getErrorMessage(error, 'unknown error')}`, 500)
     }
   }
+  const favicon = (c: Context) =>
+    c.body(FAVICON_SVG, 200, {
+      'content-type': 'image/svg+xml',
+      'cache-control': 'public, max-age=86400',
+    })
+  // Browsers ask for /favicon.ico on their own; both answer with the same icon.
+  app.get('/favicon.svg', favicon)
+  app.get('/favicon.ico', favicon)
   app.get('/demo/app.js', asset('script', 'text/javascript; charset=utf-8'))
   app.get('/demo/styles.css', asset('styles', 'text/css; charset=utf-8'))
 }

@@ -173,7 +173,10 @@ export const conversationKeySchema = printable(200).pipe(
   z.string().trim().min(1, 'must not be empty')
 )
 
-export const chatMessageSchema = printable(20_000).pipe(
+/** The longest message a chat turn takes, in UTF-16 code units (what the chat input counts). */
+export const CHAT_MESSAGE_MAX_LENGTH = 20_000
+
+export const chatMessageSchema = printable(CHAT_MESSAGE_MAX_LENGTH).pipe(
   z.string().trim().min(1, 'must not be empty')
 )
 

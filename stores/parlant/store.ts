@@ -29,6 +29,7 @@ import {
   conversationId,
   emptyConversation,
   markFailed,
+  removeEntries,
 } from '@/stores/parlant/transcript'
 import {
   type AgentStatusState,
@@ -107,6 +108,12 @@ function isNewer(current: AgentStatusState | undefined, version: number) {
 function without<T>(record: Record<string, T>, key: string): Record<string, T> {
   const { [key]: _removed, ...rest } = record
   return rest
+}
+
+/** The selection once `removedId` is gone: unchanged, or the first agent left. */
+function nextSelection(state: ParlantStateData, removedId: string) {
+  if (state.selectedAgentId !== removedId) return state.selectedAgentId
+  return state.agentOrder.find((id) => id !== removedId) ?? null
 }
 
 /**
@@ -320,7 +327,7 @@ export const useParlantStore = create<ParlantState>()(
           set((state) => ({
             agents: without(state.agents, agentId),
             agentOrder: state.agentOrder.filter((id) => id !== agentId),
-            selectedAgentId: state.selectedAgentId === agentId ? null : state.selectedAgentId,
+            selectedAgentId: nextSelection(state, agentId),
           }))
           try {
             await config.api.deleteAgent(workspaceId, agentId)
@@ -341,35 +348,42 @@ export const useParlantStore = create<ParlantState>()(
         startAgent: (agentId) => transition(agentId, 'start', 'starting'),
         stopAgent: (agentId) => transition(agentId, 'stop', 'stopping'),
 
-        async sendMessage(agentId, message, { conversationKey, idempotencyKey }) {
+        async sendMessage(agentId, message, { conversationKey, idempotencyKey, showMessage }) {
           const workspaceId = requireWorkspace(get().workspaceId)
           const localId = `local-${randomId()}`
+          const key = idempotencyKey ?? localId
           updateConversation(agentId, conversationKey, (c) =>
-            addLocalMessage(c, localId, message, new Date().toISOString())
+            addLocalMessage(c, localId, message, new Date().toISOString(), showMessage !== false)
           )
           try {
             const result = await config.api.chat(workspaceId, agentId, {
               message,
               conversationKey,
-              idempotencyKey: idempotencyKey ?? localId,
+              idempotencyKey: key,
             })
-            updateConversation(agentId, conversationKey, (c) => applyTurnResult(c, result))
+            updateConversation(agentId, conversationKey, (c) => applyTurnResult(c, result, localId))
             return result
           } catch (error) {
-            updateConversation(agentId, conversationKey, (c) => markFailed(c, localId))
-            updateConversation(agentId, conversationKey, (c) => ({
-              ...applyTurnFailure(
-                c,
+            updateConversation(agentId, conversationKey, (c) => {
+              const failed = applyTurnFailure(
+                markFailed(c, localId),
                 describeError(error),
                 new Date().toISOString(),
-                undefined,
-                localId
-              ),
-              turnRunning: false,
-              activity: 'idle',
-              stage: null,
-              currentSendId: null,
-            }))
+                c.currentSendId === localId ? (c.currentTraceId ?? undefined) : undefined,
+                localId,
+                { message, idempotencyKey: key }
+              )
+              // Only the send that is still running frees the input.
+              if (c.currentSendId !== localId) return failed
+              return {
+                ...failed,
+                turnRunning: false,
+                activity: 'idle',
+                stage: null,
+                currentSendId: null,
+                currentTraceId: null,
+              }
+            })
             return null
           }
         },
@@ -426,6 +440,25 @@ export const useParlantStore = create<ParlantState>()(
           }))
         },
 
+        async retrySend(agentId, conversationKey, errorEntryId) {
+          const id = conversationId(agentId, conversationKey)
+          const conversation = get().conversations[id]
+          const entry = conversation?.entries[errorEntryId]
+          if (!conversation || !entry?.retry || conversation.turnRunning) return
+          const { message, idempotencyKey } = entry.retry
+          const localId = errorEntryId.replace(/^error-/, '')
+          // A message the server echoed is shown already; one it never got is sent afresh.
+          const unconfirmed = conversation.entries[localId] !== undefined
+          updateConversation(agentId, conversationKey, (c) =>
+            removeEntries(c, [errorEntryId, localId])
+          )
+          await get().sendMessage(agentId, message, {
+            conversationKey,
+            idempotencyKey,
+            showMessage: unconfirmed,
+          })
+        },
+
         selectAgent(agentId) {
           set({ selectedAgentId: agentId })
         },
@@ -451,8 +484,7 @@ export const useParlantStore = create<ParlantState>()(
                 agents: without(state.agents, event.agentId),
                 agentOrder: state.agentOrder.filter((id) => id !== event.agentId),
                 statuses: without(state.statuses, event.agentId),
-                selectedAgentId:
-                  state.selectedAgentId === event.agentId ? null : state.selectedAgentId,
+                selectedAgentId: nextSelection(state, event.agentId),
               }
             })
             return

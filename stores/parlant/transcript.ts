@@ -31,6 +31,7 @@ export function emptyConversation(agentId: string, conversationKey: string): Con
     turnRunning: false,
     sendError: null,
     currentSendId: null,
+    currentTraceId: null,
   }
 }
 
@@ -74,15 +75,34 @@ export function upsertEntries(
   return changed ? { ...conversation, entries, order: sortOrder(entries) } : conversation
 }
 
-/** Removes the oldest unconfirmed local customer entry with this text (the server echoed it). */
-function confirmLocal(conversation: ConversationState, text: string): ConversationState {
+/**
+ * Removes the oldest unconfirmed local customer entry with this text (the server echoed it). The
+ * echo of the running send's message tells which trace is the running turn.
+ */
+function confirmLocal(
+  conversation: ConversationState,
+  text: string,
+  traceId: string
+): ConversationState {
   const localId = conversation.order.find((id) => {
     const entry = conversation.entries[id]
-    return id.startsWith('local-') && entry?.kind === 'customer' && entry.text === text
+    return (
+      id.startsWith('local-') && entry?.kind === 'customer' && entry.text === text && !entry.failed
+    )
   })
   if (!localId) return conversation
   const { [localId]: _removed, ...entries } = conversation.entries
-  return { ...conversation, entries, order: conversation.order.filter((id) => id !== localId) }
+  return {
+    ...conversation,
+    entries,
+    order: conversation.order.filter((id) => id !== localId),
+    currentTraceId: localId === conversation.currentSendId ? traceId : conversation.currentTraceId,
+  }
+}
+
+/** Whether an event of `traceId` belongs to the running turn (unknown trace: assume it does). */
+function isCurrentTrace(conversation: ConversationState, traceId: string | undefined) {
+  return !conversation.currentTraceId || !traceId || traceId === conversation.currentTraceId
 }
 
 const ACTIVE_STATUSES: Record<string, ConversationActivity> = {
@@ -111,20 +131,27 @@ export function applyChatEvent(
     // Only the newest status decides what the agent is doing; a late older one changes nothing.
     if (event.offset <= conversation.activityOffset) return { ...conversation, statusLog }
     const activity = ACTIVE_STATUSES[event.status] ?? 'idle'
+    // The running turn's final `ready`: its reply is on screen, so the turn is complete there.
+    // The HTTP answer still waits for a trailing error, which is shown if it comes.
+    const completed =
+      event.status === 'ready' &&
+      event.stage === 'completed' &&
+      conversation.currentTraceId !== null &&
+      event.traceId === conversation.currentTraceId
     return {
       ...conversation,
       statusLog,
       activity,
       stage: activity === 'processing' ? (event.stage ?? null) : null,
       activityOffset: event.offset,
-      turnRunning: activity === 'idle' ? conversation.turnRunning : true,
+      turnRunning: completed ? false : activity === 'idle' ? conversation.turnRunning : true,
     }
   }
   if (event.kind !== 'message') return conversation
   const chunks = event.chunks
   const text = event.text ?? (chunks ? chunks.filter((c) => c !== null).join('') : '')
   if (event.source === 'customer') {
-    const confirmed = confirmLocal(conversation, text)
+    const confirmed = confirmLocal(conversation, text, event.traceId)
     return upsertEntries(confirmed, [
       { id: event.eventId, kind: 'customer', text, offset: event.offset, at: event.at },
     ])
@@ -143,17 +170,41 @@ export function applyChatEvent(
   ])
 }
 
-/** Adds the local, not yet confirmed, customer message of a send. */
+/**
+ * Starts a send: adds its local, not yet confirmed, customer message (unless `show` is false: a
+ * retry of a message the server already holds) and marks the turn running.
+ */
 export function addLocalMessage(
   conversation: ConversationState,
   localId: string,
   text: string,
-  at: string
+  at: string,
+  show = true
 ): ConversationState {
-  const withEntry = upsertEntries(conversation, [
-    { id: localId, kind: 'customer', text, offset: lastOffset(conversation) + 0.5, at },
-  ])
-  return { ...withEntry, turnRunning: true, sendError: null, currentSendId: localId }
+  const withEntry = show
+    ? upsertEntries(conversation, [
+        { id: localId, kind: 'customer', text, offset: lastOffset(conversation) + 0.5, at },
+      ])
+    : conversation
+  return {
+    ...withEntry,
+    turnRunning: true,
+    activity: 'idle',
+    stage: null,
+    sendError: null,
+    currentSendId: localId,
+    currentTraceId: null,
+  }
+}
+
+/** Removes entries (a failed send and its error, before Retry sends it again). */
+export function removeEntries(conversation: ConversationState, ids: string[]): ConversationState {
+  const gone = new Set(ids.filter((id) => conversation.entries[id]))
+  if (gone.size === 0) return conversation
+  const entries = Object.fromEntries(
+    Object.entries(conversation.entries).filter(([id]) => !gone.has(id))
+  )
+  return { ...conversation, entries, order: conversation.order.filter((id) => !gone.has(id)) }
 }
 
 /** Marks a local customer message as not delivered (it stays visible, flagged). */
@@ -173,13 +224,19 @@ function endTurn(conversation: ConversationState): ConversationState {
     activity: 'idle',
     stage: null,
     currentSendId: null,
+    currentTraceId: null,
   }
 }
 
-/** Merges a turn's HTTP result (the realtime events may or may not have arrived). */
+/**
+ * Merges a turn's HTTP result (the realtime events may or may not have arrived). `sendId` is the
+ * send it answers: the answer of an earlier send, arriving while a later one runs, adds its
+ * messages but leaves the running turn alone.
+ */
 export function applyTurnResult(
   conversation: ConversationState,
-  result: ChatTurnResult
+  result: ChatTurnResult,
+  sendId?: string
 ): ConversationState {
   const toEntry =
     (kind: 'agent' | 'preamble') =>
@@ -191,10 +248,23 @@ export function applyTurnResult(
       traceId: result.traceId,
       at: message.createdAt,
     })
-  let next = upsertEntries(conversation, [
-    ...result.preambles.map(toEntry('preamble')),
-    ...result.messages.map(toEntry('agent')),
-  ])
+  const replies = result.messages.map(toEntry('agent'))
+  const last = replies[replies.length - 1]
+  if (last && result.matchedGuidelines.length > 0)
+    replies[replies.length - 1] = { ...last, matchedGuidelines: result.matchedGuidelines }
+  let next = upsertEntries(conversation, [...result.preambles.map(toEntry('preamble')), ...replies])
+  // The relayed copy of the last reply may already be there: it gains the matched guidelines.
+  if (last && result.matchedGuidelines.length > 0) {
+    const shown = next.entries[last.id]
+    if (shown && !shown.matchedGuidelines)
+      next = {
+        ...next,
+        entries: {
+          ...next.entries,
+          [last.id]: { ...shown, matchedGuidelines: result.matchedGuidelines },
+        },
+      }
+  }
   if (result.outcome !== 'replied') {
     const notice =
       result.outcome === 'manual_mode'
@@ -212,31 +282,43 @@ export function applyTurnResult(
       },
     ])
   }
+  if (sendId !== undefined && sendId !== conversation.currentSendId) return next
   return endTurn(next)
 }
 
-/** Records a failed turn in place (the HTTP error and the turn-failed event share one entry). */
+/**
+ * Records a failed turn in place: ONE error entry per send (the HTTP error and the turn-failed
+ * event share it), carrying what Retry sends again when the send is known.
+ */
 export function applyTurnFailure(
   conversation: ConversationState,
   failure: { code: string; message: string },
   at: string,
   traceId?: string,
-  sendId: string | null = conversation.currentSendId
+  sendId: string | null = conversation.currentSendId,
+  retry?: TranscriptEntry['retry']
 ): ConversationState {
-  const id = sendId ? `error-${sendId}` : `error-${traceId ?? at}`
+  // The same turn's failure arriving by the other path (HTTP or event) is already shown.
+  const sameTrace = traceId
+    ? Object.values(conversation.entries).find((e) => e.kind === 'error' && e.traceId === traceId)
+    : undefined
+  const id = sameTrace?.id ?? (sendId ? `error-${sendId}` : `error-${traceId ?? at}`)
   const existing = conversation.entries[id]
-  const next = existing
-    ? conversation
-    : upsertEntries(conversation, [
-        {
-          id,
-          kind: 'error',
-          text: failure.message,
-          offset: lastOffset(conversation) + 0.25,
-          traceId,
-          at,
-        },
-      ])
+  let next = conversation
+  if (!existing)
+    next = upsertEntries(conversation, [
+      {
+        id,
+        kind: 'error',
+        text: failure.message,
+        offset: lastOffset(conversation) + 0.25,
+        traceId,
+        at,
+        retry,
+      },
+    ])
+  else if (retry && !existing.retry)
+    next = { ...conversation, entries: { ...conversation.entries, [id]: { ...existing, retry } } }
   return { ...next, sendError: failure }
 }
 
@@ -246,11 +328,15 @@ export function applyTurnEnd(
   event: TurnEndEvent,
   failed: boolean
 ): ConversationState {
+  const current = isCurrentTrace(conversation, event.traceId)
   if (failed) {
     const failure = event.error ?? { code: 'turn_failed', message: 'The turn failed.' }
-    return endTurn(applyTurnFailure(conversation, failure, event.at, event.traceId))
+    // A late error of a turn already shown complete still links to its send when it is the last.
+    const sendId = current ? conversation.currentSendId : null
+    const next = applyTurnFailure(conversation, failure, event.at, event.traceId, sendId)
+    return current ? endTurn(next) : next
   }
-  return endTurn(conversation)
+  return current ? endTurn(conversation) : conversation
 }
 
 /**
@@ -263,7 +349,7 @@ export function applyTranscript(
 ): ConversationState {
   let next = conversation
   for (const message of messages) {
-    if (message.source === 'customer') next = confirmLocal(next, message.text)
+    if (message.source === 'customer') next = confirmLocal(next, message.text, message.traceId)
   }
   return upsertEntries(
     next,

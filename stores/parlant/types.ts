@@ -50,6 +50,10 @@ export interface TranscriptEntry {
   streaming?: boolean
   traceId?: string
   at: string
+  /** Agent replies: ids of the agent's own guidelines that matched in this turn. */
+  matchedGuidelines?: string[]
+  /** Error entries of a send: what Retry sends again (same idempotency key, so never twice). */
+  retry?: { message: string; idempotencyKey: string }
 }
 
 /** What the agent is doing in a conversation, from the latest status event. */
@@ -91,6 +95,11 @@ export interface ConversationState {
   historyError?: string | null
   /** Offset to read older messages from (`before`); null when the transcript is complete. */
   olderBefore?: number | null
+  /**
+   * Trace id of the running turn, learnt from the echo of its customer message: its final
+   * `ready` ends the turn on screen, before the HTTP answer (which waits for a trailing error).
+   */
+  currentTraceId: string | null
 }
 
 /** Subscription state of one agent's room. */
@@ -123,6 +132,8 @@ export interface ParlantStateData {
 export interface ChatOptions {
   conversationKey: string
   idempotencyKey?: string
+  /** False for a retry whose message the transcript already shows. Default true. */
+  showMessage?: boolean
 }
 
 export interface ParlantActions {
@@ -140,6 +151,8 @@ export interface ParlantActions {
   deleteAgent(agentId: string): Promise<void>
   startAgent(agentId: string): Promise<void>
   stopAgent(agentId: string): Promise<void>
+  /** Sends again the message of a failed send (its error entry), with the same idempotency key. */
+  retrySend(agentId: string, conversationKey: string, errorEntryId: string): Promise<void>
   /** Sends a message; the outcome lands in the transcript (errors too), never thrown. */
   sendMessage(
     agentId: string,

@@ -269,8 +269,19 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
       await input.onCursor(cursor)
       continue
     }
-    // A failed turn ends with ready{completed} *followed by* error: one short look for it.
-    const trailing = await poll(input.trailingErrorWaitSeconds)
+    const done = {
+      ...outcome,
+      outcome: outcome.messages.length > 0 ? ('replied' as const) : ('no_reply' as const),
+    }
+    // A failed turn ends with ready{completed} *followed by* error: one short look for it. The
+    // reply is already on screens; a stop or deadline during this look leaves the turn complete.
+    let trailing: Awaited<ReturnType<typeof poll>>
+    try {
+      trailing = await poll(input.trailingErrorWaitSeconds)
+    } catch (error) {
+      if (input.signal.aborted) return { ...done, cursor }
+      throw error
+    }
     if (!trailing.timedOut && trailing.events.length > 0) {
       cursor = trailing.nextOffset
       for (const ev of trailing.events) {
@@ -282,6 +293,6 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
         failIfError(ev)
       }
     }
-    return { ...outcome, outcome: outcome.messages.length > 0 ? 'replied' : 'no_reply', cursor }
+    return { ...done, cursor }
   }
 }
