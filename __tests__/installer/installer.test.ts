@@ -439,7 +439,9 @@ describe('install into a Sim checkout', () => {
       },
     })
     expect(result.pendingSteps).toEqual([])
+    // react-markdown (the chat's Markdown) is not in Sim's app yet: declared, then locked.
     expect(ran).toEqual([
+      'install --ignore-scripts',
       'run tool-metadata:generate',
       'run scripts/generate-docs.ts',
       'run docs-manifest:generate',
@@ -461,7 +463,7 @@ describe('install into a Sim checkout', () => {
     writeFileSync(pkg, `${JSON.stringify(json, null, 2)}\n`)
     const before = readFileSync(pkg, 'utf8')
     const result = install(root, { repoRoot: REPO, generate: false })
-    expect(result.changes).toContain('edit apps/sim/package.json: declare zustand')
+    expect(result.changes).toContain('edit apps/sim/package.json: declare react-markdown, zustand')
     expect(result.pendingSteps[0]?.args).toEqual(['install', '--ignore-scripts'])
     const ours = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'))
     expect(JSON.parse(readFileSync(pkg, 'utf8')).dependencies.zustand).toBe(
