@@ -11,7 +11,10 @@ import { isBridgeError } from '@/lib/parlant/errors'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { createRateLimiter, type RateLimiter } from '@/lib/parlant/rate-limit'
+import { createCallerLimits, type LimitStore } from '@/lib/parlant/realtime/limits'
+import type { VerifyAgentToken } from '@/lib/parlant/realtime/rooms'
 import { attachParlantRealtime, type ParlantRealtime } from '@/lib/parlant/realtime/server'
+import { redisLimitStore } from '@/host/redis-limits'
 import { createSocketTokenStore, type NonceStore, type SocketTokenStore } from '@/host/socket-token'
 
 export interface HostRealtimeOptions {
@@ -25,7 +28,7 @@ export interface HostRealtimeOptions {
   redisUrl?: string
   /** Prefix of Redis keys and channels (`PARLANT_REDIS_PREFIX`, default `parlant-bridge`). */
   redisPrefix?: string
-  verifyAgentToken?(token: string): Promise<{ workspaceId: string; agentId: string } | null>
+  verifyAgentToken?: VerifyAgentToken
   /** Re-authorization sweep interval, ms (`PARLANT_SOCKET_REVALIDATE_MS`, default 30 000). */
   revalidateIntervalMs?: number
 }
@@ -52,6 +55,7 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
   const prefix = options.redisPrefix ?? 'parlant-bridge'
   const redisClients: Array<{ close(): Promise<unknown> }> = []
   let nonces: NonceStore | undefined
+  let limitStore: LimitStore | undefined
   if (options.redisUrl) {
     const pub = createClient({ url: options.redisUrl })
     const sub = pub.duplicate()
@@ -74,6 +78,8 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
         return result === 'OK'
       },
     }
+    // Join budgets, handshake budgets and socket counts per caller hold across nodes.
+    limitStore = redisLimitStore(pub, prefix)
   }
   const tokens = createSocketTokenStore({ secret: options.internalSecret, nonces })
   const realtime = await attachParlantRealtime({
@@ -84,6 +90,7 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
     verifySocketToken: (token) => tokens.consume(token),
     verifyAgentToken: options.verifyAgentToken,
     revalidateIntervalMs: options.revalidateIntervalMs,
+    limits: createCallerLimits({ store: limitStore }),
   })
 
   let closing: Promise<void> | undefined

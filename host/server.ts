@@ -174,7 +174,9 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
     redisPrefix: env.PARLANT_REDIS_PREFIX || undefined,
     verifyAgentToken: async (token) => {
       const grant = await bridge.tokens.verify(token)
-      return grant ? { workspaceId: grant.workspaceId, agentId: grant.agentId } : null
+      return grant
+        ? { workspaceId: grant.workspaceId, agentId: grant.agentId, tokenId: grant.tokenId }
+        : null
     },
     revalidateIntervalMs:
       Number.isFinite(revalidateMs) && revalidateMs > 0 ? revalidateMs : undefined,

@@ -400,7 +400,7 @@ describe('reliability: abuse', () => {
     }
     expect(statuses.get(429) ?? 0).toBeGreaterThan(0)
     expect(answered).toBe(JOINS)
-    // Only the own agent may be joined; the foreign one looks missing (or, past the per-socket
+    // Only the own agent may be joined; the foreign one looks missing (or, past the per-caller
     // join budget, is turned away before any lookup) and junk is refused.
     expect(answers.foreignJoined).toBe(0)
     expect(answers.notFound + answers.foreignLimited).toBe(JOINS / 4)

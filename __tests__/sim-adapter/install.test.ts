@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { DEFAULT_MAX_SOCKETS_PER_CALLER, TOO_MANY_JOINS } from '@/lib/parlant/realtime/limits'
 import { buildPlan, type CopyOp, type EditOp } from '@/scripts/install-into-sim/plan'
 import {
   REALTIME_HANDLER,
@@ -200,6 +201,7 @@ interface FakeSocket {
   rooms: Set<string>
   sent: Array<[string, unknown]>
   on(event: string, listener: (payload: unknown) => unknown): FakeSocket
+  once(event: string, listener: (payload: unknown) => unknown): FakeSocket
   trigger(event: string, payload?: unknown): Promise<unknown>
   emit(event: string, payload: unknown): boolean
   join(room: string): void
@@ -215,6 +217,10 @@ function fakeSocket(id: string, userId: string): FakeSocket {
     rooms: new Set([id]),
     sent: [],
     on(event, listener) {
+      listeners.set(event, listener)
+      return socket
+    },
+    once(event, listener) {
       listeners.set(event, listener)
       return socket
     },
@@ -340,7 +346,9 @@ describe('the socket handler template', () => {
 
   it("serves the bridge namespace with Sim's socket auth", () => {
     expect(namespaceName).toBe('/parlant')
-    expect(used).toEqual([stubs.authenticateSocket])
+    // Sim's handshake auth first, then the bridge's cap on sockets per user.
+    expect(used[0]).toBe(stubs.authenticateSocket)
+    expect(used).toHaveLength(2)
     expect(connect).toBeTypeOf('function')
   })
 
@@ -424,5 +432,51 @@ describe('the socket handler template', () => {
       'parlant-workspace-evicted',
       { workspaceId: 'w1', error: 'Access to this workspace was revoked', code: 'not_found' },
     ])
+  })
+
+  it("shares one join budget across a user's sockets", async () => {
+    const [first, second] = [fakeSocket('s6', 'u7'), fakeSocket('s7', 'u7')]
+    connect?.(first)
+    connect?.(second)
+    // The budget is taken before authorization: u7 may read nothing, so each join is a
+    // `not_found` until the 30 joins the two sockets share are spent.
+    for (let i = 0; i < 30; i++) {
+      await (i % 2 === 0 ? first : second).trigger('join-parlant-agent', {
+        workspaceId: 'w1',
+        agentId: `a${i}`,
+      })
+    }
+    const refusals = [...first.sent, ...second.sent].map(([, payload]) => payload)
+    expect(refusals).toHaveLength(30)
+    for (const refusal of refusals) expect(refusal).toMatchObject({ code: 'not_found' })
+    await second.trigger('join-parlant-workspace', { workspaceId: 'w1' })
+    expect(second.sent.at(-1)).toEqual([
+      'join-parlant-workspace-error',
+      { workspaceId: 'w1', ...TOO_MANY_JOINS },
+    ])
+    const third = fakeSocket('s8', 'u7')
+    connect?.(third)
+    await third.trigger('join-parlant-agent', { workspaceId: 'w1', agentId: 'a1' })
+    expect(third.sent.at(-1)?.[1]).toMatchObject({ code: 'rate_limited' })
+    // Refilled over time (10 a second).
+    await vi.advanceTimersByTimeAsync(1_000)
+    await third.trigger('join-parlant-agent', { workspaceId: 'w1', agentId: 'a1' })
+    expect(third.sent.at(-1)?.[1]).toMatchObject({ code: 'not_found' })
+  })
+
+  it('caps the sockets one user holds, and frees a place on disconnect', async () => {
+    const cap = used[1] as (socket: FakeSocket, next: (error?: Error) => void) => void
+    const admit = (socket: FakeSocket) =>
+      new Promise<Error | undefined>((resolve) => cap(socket, resolve))
+    const sockets = Array.from({ length: DEFAULT_MAX_SOCKETS_PER_CALLER }, (_, i) =>
+      fakeSocket(`cap-${i}`, 'u8')
+    )
+    for (const socket of sockets) expect(await admit(socket)).toBeUndefined()
+    const over = await admit(fakeSocket('cap-over', 'u8'))
+    expect(over?.message).toBe('Too many connections for this user')
+    // Another user is not affected.
+    expect(await admit(fakeSocket('cap-other', 'u1'))).toBeUndefined()
+    await sockets[0]?.trigger('disconnect')
+    expect(await admit(fakeSocket('cap-again', 'u8'))).toBeUndefined()
   })
 })

@@ -221,7 +221,8 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
   )
 
   // apps/realtime: its `@/` is apps/realtime/src, so the handlers' lib closure goes under src/.
-  for (const path of libClosure(repoRoot, ['lib/parlant/realtime/handlers.ts'], read)) {
+  const realtimeEntries = ['lib/parlant/realtime/handlers.ts', 'lib/parlant/realtime/limits.ts']
+  for (const path of libClosure(repoRoot, realtimeEntries, read)) {
     copy(path, join('apps/realtime/src', path))
   }
   copy(

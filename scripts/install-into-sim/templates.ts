@@ -19,6 +19,7 @@ import {
   type ParlantRoomManager,
   setupParlantHandlers as setupBridgeHandlers,
 } from '@/lib/parlant/realtime/handlers'
+import { callerKey, createCallerLimits, TOO_MANY_JOINS } from '@/lib/parlant/realtime/limits'
 import { type AuthenticatedSocket, authenticateSocket } from '@/middleware/auth'
 import type { IRoomManager } from '@/rooms'
 import { parlantNamespace } from '@/routes/parlant-event'
@@ -54,6 +55,12 @@ interface Member {
 
 /** This pod's sockets on the bridge namespace (sockets are sticky to a pod). */
 const members = new Map<string, Member>()
+
+/**
+ * The bridge's per-caller limits, as on the standalone host: one join budget shared by all of a
+ * user's sockets and a cap on how many sockets a user holds (kept per pod).
+ */
+const limits = createCallerLimits()
 
 function bump(member: Member, agentId: string) {
   const next = (member.intents.get(agentId) ?? 0) + 1
@@ -99,6 +106,7 @@ export function setupParlantHandlers(socket: AuthenticatedSocket, _roomManager: 
       if (!userId) {
         return { error: 'Authentication required', code: 'unauthorized', retryable: false }
       }
+      if ((await limits.takeJoin(callerKey({ kind: 'user', userId }))) > 0) return TOO_MANY_JOINS
       const attempt = bump(member, payload.agentId)
       if (!(await mayRead(userId, payload.agentId, payload.workspaceId))) return NOT_FOUND
       // A leave or a newer join came in during the check, or the socket went away.
@@ -123,6 +131,7 @@ export function setupParlantHandlers(socket: AuthenticatedSocket, _roomManager: 
       if (!userId) {
         return { error: 'Authentication required', code: 'unauthorized', retryable: false }
       }
+      if ((await limits.takeJoin(callerKey({ kind: 'user', userId }))) > 0) return TOO_MANY_JOINS
       const attempt = bump(member, \`workspace:\${workspaceId}\`)
       if (!(await mayReadWorkspace(userId, workspaceId))) return WORKSPACE_NOT_FOUND
       if (member.intents.get(\`workspace:\${workspaceId}\`) !== attempt || socket.disconnected) {
@@ -202,6 +211,21 @@ async function revalidate() {
 export function setupParlantNamespace(io: Server, roomManager: IRoomManager) {
   const namespace = io.of(parlantNamespace(logger))
   namespace.use(authenticateSocket)
+  namespace.use((socket, next) => {
+    const { userId } = socket as AuthenticatedSocket
+    if (!userId) return next()
+    const caller = callerKey({ kind: 'user', userId })
+    limits
+      .openSocket(caller, socket.id)
+      .then((admitted) => {
+        if (!admitted) return next(new Error('Too many connections for this user'))
+        socket.once('disconnect', () => {
+          limits.closeSocket(caller, socket.id).catch(() => {})
+        })
+        next()
+      })
+      .catch(() => next(new Error('Authentication unavailable; retry')))
+  })
   namespace.on('connection', (socket) =>
     setupParlantHandlers(socket as AuthenticatedSocket, roomManager)
   )

@@ -7,7 +7,6 @@
 import type { Socket } from 'socket.io'
 import { getAgent } from '@/lib/parlant/db/queries'
 import type { BridgeHost } from '@/lib/parlant/ports'
-import { createRateLimiter, type RateLimitOptions } from '@/lib/parlant/rate-limit'
 import { agentRoom, PARLANT_EVENTS, workspaceRoom } from '@/lib/parlant/realtime/events'
 import type {
   AgentRoomPayload,
@@ -15,18 +14,24 @@ import type {
   ParlantRoomManager,
   WorkspaceRoomPayload,
 } from '@/lib/parlant/realtime/handlers'
+import {
+  type CallerLimits,
+  callerKey,
+  createCallerLimits,
+  TOO_MANY_JOINS,
+} from '@/lib/parlant/realtime/limits'
 import { endPresence, startPresence } from '@/lib/parlant/realtime/presence'
 import { permissionSatisfies } from '@/lib/parlant/schemas'
 
 /** Who a socket acts for. */
 export type SocketPrincipal =
   | { kind: 'user'; userId: string }
-  | { kind: 'agent_token'; workspaceId: string; agentId: string }
+  | { kind: 'agent_token'; workspaceId: string; agentId: string; tokenId: string }
 
-/** Verifies an agent token (`plnt_…`): its agent, or null. */
+/** Verifies an agent token (`plnt_…`): its agent and the token's id, or null. */
 export type VerifyAgentToken = (
   token: string
-) => Promise<{ workspaceId: string; agentId: string } | null>
+) => Promise<{ workspaceId: string; agentId: string; tokenId: string } | null>
 
 interface Membership {
   workspaceId: string
@@ -52,18 +57,13 @@ const WORKSPACE_NOT_FOUND: JoinRefusal = {
   code: 'not_found',
   retryable: false,
 }
-const TOO_MANY_JOINS: JoinRefusal = {
-  error: 'Too many join requests on this connection; slow down',
-  code: 'rate_limited',
-  retryable: true,
-}
 
 export interface ParlantRoomManagerOptions {
   host: BridgeHost
   nodeId: string
   verifyAgentToken?: VerifyAgentToken
-  /** Join requests per socket: burst and refill (default 30, then 10/s). */
-  joinRateLimit?: RateLimitOptions
+  /** Per-caller limits (join budget shared by a caller's sockets); default in this process. */
+  limits?: CallerLimits
 }
 
 /** The room manager plus what its owner drives: admission and re-authorization. */
@@ -74,14 +74,20 @@ export interface ParlantRooms extends ParlantRoomManager {
   revalidate(): Promise<void>
 }
 
+/** The key a socket's limits are counted under: its user, or its agent token. */
+export function socketCaller(principal: SocketPrincipal) {
+  return principal.kind === 'user'
+    ? callerKey(principal)
+    : callerKey({ kind: 'agent_token', tokenId: principal.tokenId })
+}
+
 /** Creates a room manager for one node. */
 export function createParlantRoomManager(options: ParlantRoomManagerOptions): ParlantRooms {
   const { host, nodeId } = options
   const states = new Map<string, SocketState>()
-  // Each join costs database reads; a socket spraying joins must not starve everyone else's.
-  const joinLimiter = createRateLimiter(
-    options.joinRateLimit ?? { capacity: 30, refillPerSecond: 10 }
-  )
+  // Each join costs database reads; a caller spraying joins — over any number of sockets — must
+  // not starve everyone else's.
+  const limits = options.limits ?? createCallerLimits()
 
   async function authorize(
     state: SocketState,
@@ -148,7 +154,7 @@ export function createParlantRoomManager(options: ParlantRoomManagerOptions): Pa
     async join(socket, payload) {
       const state = states.get(socket.id)
       if (!state) return { error: 'Not authenticated', code: 'unauthorized', retryable: false }
-      if (joinLimiter.take(socket.id) > 0) return TOO_MANY_JOINS
+      if ((await limits.takeJoin(socketCaller(state.principal))) > 0) return TOO_MANY_JOINS
       const generation = bump(state, payload.agentId)
       const refusal = await authorize(state, payload)
       if (refusal) return refusal
@@ -184,7 +190,7 @@ export function createParlantRoomManager(options: ParlantRoomManagerOptions): Pa
     async joinWorkspace(socket, { workspaceId }: WorkspaceRoomPayload) {
       const state = states.get(socket.id)
       if (!state) return { error: 'Not authenticated', code: 'unauthorized', retryable: false }
-      if (joinLimiter.take(socket.id) > 0) return TOO_MANY_JOINS
+      if ((await limits.takeJoin(socketCaller(state.principal))) > 0) return TOO_MANY_JOINS
       const key = workspaceKey(workspaceId)
       const generation = bump(state, key)
       const refusal = await authorizeWorkspace(state, workspaceId)

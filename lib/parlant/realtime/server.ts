@@ -6,13 +6,20 @@
  * `io`, a publish on any node reaches sockets on every node.
  */
 
+import { createHash } from 'node:crypto'
 import type { Namespace, Server } from 'socket.io'
 import { z } from 'zod'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { setupParlantHandlers } from '@/lib/parlant/realtime/handlers'
+import { type CallerLimits, createCallerLimits } from '@/lib/parlant/realtime/limits'
 import { endOrphanedPresence, endPresenceOfNode } from '@/lib/parlant/realtime/presence'
-import { createParlantRoomManager, type VerifyAgentToken } from '@/lib/parlant/realtime/rooms'
+import {
+  createParlantRoomManager,
+  type SocketPrincipal,
+  socketCaller,
+  type VerifyAgentToken,
+} from '@/lib/parlant/realtime/rooms'
 
 /** The default socket.io namespace of the bridge (`PARLANT_SOCKET_NAMESPACE`). */
 export const DEFAULT_PARLANT_NAMESPACE = '/parlant'
@@ -31,6 +38,8 @@ export interface AttachParlantRealtimeOptions {
   revalidateIntervalMs?: number
   /** How often presence rows of sockets no node holds are ended, ms. Default 60 000; 0 disables. */
   presenceReapIntervalMs?: number
+  /** Per-caller limits (joins, sockets, agent-token handshakes); default in this process. */
+  limits?: CallerLimits
 }
 
 export interface ParlantRealtime {
@@ -57,15 +66,32 @@ export async function attachParlantRealtime(
 ): Promise<ParlantRealtime> {
   const { io, host, nodeId } = options
   const nsp = io.of(options.namespace ?? DEFAULT_PARLANT_NAMESPACE)
+  const limits = options.limits ?? createCallerLimits()
   const rooms = createParlantRoomManager({
     host,
     nodeId,
     verifyAgentToken: options.verifyAgentToken,
+    limits,
   })
 
   // A crash leaves this node's presence rows open; a restart under the same id closes them.
   const stale = await endPresenceOfNode(host.db, nodeId, host.clock.now())
   if (stale > 0) host.logger.info('ended stale presence rows of this node', { nodeId, stale })
+
+  /** Admits a socket as `principal` unless its caller already holds the maximum of sockets. */
+  async function admitWithin(
+    socket: Parameters<Parameters<Namespace['use']>[0]>[0],
+    principal: SocketPrincipal,
+    agentToken?: string
+  ) {
+    const caller = socketCaller(principal)
+    if (!(await limits.openSocket(caller, socket.id))) return false
+    socket.once('disconnect', () => {
+      limits.closeSocket(caller, socket.id).catch(() => {})
+    })
+    rooms.admit(socket, principal, agentToken)
+    return true
+  }
 
   nsp.use(async (socket, next) => {
     const parsed = handshakeSchema.safeParse(socket.handshake.auth)
@@ -73,18 +99,21 @@ export async function attachParlantRealtime(
     const { token } = parsed.data
     try {
       if (token.startsWith('plnt_')) {
+        // Counted before the token is looked up: a flood of handshakes costs no database reads.
+        const fingerprint = createHash('sha256').update(token).digest('hex').slice(0, 32)
+        const wait = await limits.takeTokenHandshake(fingerprint, socket.handshake.address)
+        if (wait > 0) return next(new Error('Too many connection attempts; retry shortly'))
         const grant = options.verifyAgentToken ? await options.verifyAgentToken(token) : null
         if (!grant) return next(new Error('Invalid or expired token'))
-        rooms.admit(
-          socket,
-          { kind: 'agent_token', workspaceId: grant.workspaceId, agentId: grant.agentId },
-          token
-        )
+        const principal: SocketPrincipal = { kind: 'agent_token', ...grant }
+        if (!(await admitWithin(socket, principal, token)))
+          return next(new Error('Too many connections for this token'))
         return next()
       }
       const userId = await options.verifySocketToken(token)
       if (!userId) return next(new Error('Invalid or expired token'))
-      rooms.admit(socket, { kind: 'user', userId })
+      if (!(await admitWithin(socket, { kind: 'user', userId })))
+        return next(new Error('Too many connections for this user'))
       return next()
     } catch (error) {
       host.logger.warn('socket authentication failed', {
@@ -100,6 +129,11 @@ export async function attachParlantRealtime(
   const timer =
     interval > 0
       ? setInterval(() => {
+          limits.refresh().catch((error: unknown) =>
+            host.logger.warn('socket registration refresh failed', {
+              error: loggableError(error),
+            })
+          )
           rooms.revalidate().catch((error: unknown) =>
             host.logger.warn('socket re-authorization sweep failed', {
               error: loggableError(error),
