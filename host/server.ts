@@ -20,6 +20,7 @@ import { type HostConfig, loadHostConfig } from '@/host/config'
 import { type OpenedDatabase, openDatabase } from '@/host/db/open'
 import { mountDemoRoutes } from '@/host/demo/routes'
 import { workspacePermission } from '@/host/directory'
+import { createParlantProbe } from '@/host/health'
 import { type HostRealtime, handleSocketTokenRequest, startHostRealtime } from '@/host/realtime'
 import { createHostCheck, isLoopbackName } from '@/host/request-guard'
 import { type DevIdentity, loadInternalSecret, seedDevIdentity } from '@/host/seed'
@@ -131,14 +132,28 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
         })
       : c.json({ error: 'Realtime is starting', code: 'integration_disabled' }, 503)
   )
-  app.get('/health', (c) =>
-    c.json({
-      status: 'ok',
-      database: database.engine,
-      parlant: bridgeConfig.parlantServerUrl ? 'remote' : 'emulator',
-      integration: bridgeConfig.enabled ? 'enabled' : 'disabled',
-    })
-  )
+  const parlantProbe = createParlantProbe({
+    baseUrl: parlantUrl,
+    apiKey: bridgeConfig.parlantApiKey,
+  })
+  // 503 while Parlant does not answer: the host is up, but no agent can start or reply.
+  app.get('/health', async (c) => {
+    const probe = await parlantProbe.check()
+    return c.json(
+      {
+        status: probe.reachable ? 'ok' : 'degraded',
+        database: database.engine,
+        parlant: {
+          mode: bridgeConfig.parlantServerUrl ? 'remote' : 'emulator',
+          url: probe.url,
+          reachable: probe.reachable,
+          ...(probe.error ? { error: probe.error } : {}),
+        },
+        integration: bridgeConfig.enabled ? 'enabled' : 'disabled',
+      },
+      probe.reachable ? 200 : 503
+    )
+  })
 
   mountDemoRoutes(app, {
     identity,

@@ -187,7 +187,7 @@ describe.each(ENGINES)('agent lifecycle on %s', (engine) => {
     expect((await bridge.lifecycle.start(workspaceId, agent.id)).status).toBe('active')
   })
 
-  it('the health monitor flips an agent to error when Parlant is gone, and back when it returns', async () => {
+  it('the health monitor flips an agent to error when Parlant is gone, back when it returns, and re-provisions a lost agent', async () => {
     const agent = await create('monitored')
     await bridge.lifecycle.start(workspaceId, agent.id)
     await emulator.control.stop()
@@ -206,13 +206,12 @@ describe.each(ENGINES)('agent lifecycle on %s', (engine) => {
     await bridge.lifecycle.checkHealth()
     expect((await bridge.lifecycle.get(workspaceId, agent.id)).status).toBe('active')
 
-    // The Parlant agent disappears (a wiped server): error until it is started again.
+    // The Parlant agent disappears (a wiped server): provisioned again, the agent stays active.
     emulator.control.store.agents.delete(parlantAgentIdFor(agent.id))
-    await bridge.lifecycle.checkHealth()
-    const gone = await bridge.lifecycle.get(workspaceId, agent.id)
-    expect(gone.status).toBe('error')
-    expect(gone.lastError).toMatch(/no longer exists/)
-    expect((await bridge.lifecycle.start(workspaceId, agent.id)).status).toBe('active')
+    expect(await bridge.lifecycle.checkHealth()).toMatchObject({ failed: 0, recovered: 1 })
+    const healed = await bridge.lifecycle.get(workspaceId, agent.id)
+    expect(healed).toMatchObject({ status: 'active', lastError: null })
+    expect(emulator.control.store.agents.has(parlantAgentIdFor(agent.id))).toBe(true)
   })
 
   it('stop refuses new turns, aborts in-flight ones and revokes tokens; delete cleans Parlant up', async () => {

@@ -198,6 +198,7 @@ export function createMemoryApi(): MemoryApi {
         matchedGuidelines: [],
         agentId,
         sessionId: 'session-1',
+        sessionRenewed: false,
         conversationKey: body.conversationKey ?? 'default',
         traceId: `trace-${counter}`,
         timing: { startedAt: now, completedAt: now, durationMs: 0 },

@@ -85,6 +85,7 @@ const chatOutput = {
   matchedGuidelines: ['g1'],
   agentId: 'agent-1',
   sessionId: 's1',
+  sessionRenewed: false,
   conversationKey: 'exec:exec-1',
   traceId: 't1',
   timing: { startedAt: 'a', completedAt: 'b', durationMs: 3 },

@@ -298,6 +298,10 @@ export const ParlantBlock: BlockConfig = {
     },
     sessionId: { type: 'string', description: 'Parlant session of the conversation' },
     conversationKey: { type: 'string', description: 'Key that continues this conversation' },
+    sessionRenewed: {
+      type: 'boolean',
+      description: 'Chat: true when the conversation continued in a new Parlant session',
+    },
     traceId: { type: 'string', description: 'Trace id of the turn' },
     timing: { type: 'json', description: 'Turn timing: { startedAt, completedAt, durationMs }' },
     agentId: { type: 'string', description: 'Id of the agent' },

@@ -42,6 +42,7 @@ export function wiredChat(config: BridgeConfig) {
       nodeId,
       resolveActiveAgent: (workspaceId, agentId) =>
         lifecycle.assertAgentActive(workspaceId, agentId),
+      reprovisionAgent: (workspaceId, agentId) => lifecycle.reprovision(workspaceId, agentId),
       turnSignal: (agentId) => lifecycle.turnSignal(agentId),
       defaults: { trailingErrorWaitSeconds: config.chatTrailingErrorWaitSeconds ?? 1 },
     })

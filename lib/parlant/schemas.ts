@@ -202,6 +202,11 @@ export const chatTurnResultSchema = z.object({
   agentId: z.string(),
   sessionId: z.string(),
   conversationKey: z.string(),
+  /**
+   * True when the conversation's Parlant session was gone (e.g. a restarted Parlant server) and
+   * this turn continued it in a new session: the agent does not remember the earlier messages.
+   */
+  sessionRenewed: z.boolean(),
   traceId: z.string(),
   timing: z.object({
     startedAt: z.string(),

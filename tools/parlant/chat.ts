@@ -64,6 +64,7 @@ function chatOutput(output: Record<string, unknown>): ParlantChatResponse['outpu
     agentId: str(output.agentId),
     sessionId: str(output.sessionId),
     conversationKey: str(output.conversationKey),
+    sessionRenewed: output.sessionRenewed === true,
     traceId: str(output.traceId),
     status: str(output.status),
     timing: record(output.timing),
@@ -173,6 +174,11 @@ export const parlantChatTool: ToolConfig<ParlantChatParams, ParlantChatResponse>
     agentId: { type: 'string', description: 'Id of the agent that replied' },
     sessionId: { type: 'string', description: 'Parlant session of the conversation' },
     conversationKey: { type: 'string', description: 'Key that continues this conversation' },
+    sessionRenewed: {
+      type: 'boolean',
+      description:
+        'True when the earlier Parlant session was gone and this turn continued the conversation in a new one (the agent does not remember the earlier messages)',
+    },
     traceId: { type: 'string', description: 'Trace id of the turn, for debugging' },
     status: { type: 'string', description: 'Lifecycle state of the agent after the turn' },
     timing: {

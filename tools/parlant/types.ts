@@ -68,6 +68,7 @@ export interface ParlantChatResponse extends ToolResponse {
     agentId: string
     sessionId: string
     conversationKey: string
+    sessionRenewed: boolean
     traceId: string
     status: string
     timing: Record<string, unknown>

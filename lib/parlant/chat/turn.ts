@@ -101,13 +101,19 @@ function isAmbiguous(error: unknown) {
 }
 
 async function findPosted(input: TurnInput): Promise<PostedMessage | null> {
-  const batch = await input.parlant.events.list(input.sessionId, {
-    minOffset: 0,
-    kinds: ['message'],
-    source: 'customer',
-    waitForData: 0,
-    signal: input.signal,
-  })
+  const batch = await input.parlant.events
+    .list(input.sessionId, {
+      minOffset: 0,
+      kinds: ['message'],
+      source: 'customer',
+      waitForData: 0,
+      signal: input.signal,
+    })
+    .catch((error: unknown) => {
+      // Also after an ambiguous post: a restarted server fails the post and lost the session.
+      if (isNotFound(error)) throw new SessionGoneError('session not found while looking')
+      throw error
+    })
   const found = batch.events.find((e) => e.metadata.bridge_msg_id === input.bridgeMessageId)
   return found ? { eventId: found.id, offset: found.offset, traceId: found.trace_id } : null
 }

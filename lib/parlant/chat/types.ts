@@ -66,6 +66,11 @@ export interface ChatServiceDeps {
   parlant: ParlantClient
   /** The agent if it is active in the workspace; throws BridgeError `agent_not_active`/`not_found`. */
   resolveActiveAgent(workspaceId: string, agentId: string): Promise<ActiveAgent>
+  /**
+   * Provisions the agent on Parlant again when a turn finds it missing there (a restarted or wiped
+   * server) and returns it to continue with; throws when that fails. Without it such a turn fails.
+   */
+  reprovisionAgent?(workspaceId: string, agentId: string): Promise<ActiveAgent>
   /** Aborted when the agent is stopped, so in-flight turns are abandoned. */
   turnSignal?(agentId: string): AbortSignal
   /** This node's id (lease owners, logs). */

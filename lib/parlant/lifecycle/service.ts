@@ -111,6 +111,8 @@ export function createLifecycleService(deps: {
   const turnControllers = new Map<string, AbortController>()
   /** Concurrent starts/stops of one agent on this node share one run (others poll the row). */
   const inflight = new Map<string, Promise<AgentView>>()
+  /** Re-provisionings in progress on this node, per agent: concurrent turns share one. */
+  const healing = new Map<string, Promise<WorkspaceAgentRow>>()
   const cleanups = new Set<Promise<void>>()
   let reachability: { reachable: boolean; at: number } | undefined
   let unreachableSince: number | undefined
@@ -253,6 +255,37 @@ export function createLifecycleService(deps: {
     }
     reachability = { reachable, at: Date.now() }
     return reachable
+  }
+
+  /**
+   * Provisions an active agent on Parlant again from its stored configuration (Parlant lost it: a
+   * restarted or wiped server). The agent stays `active` throughout; only when this fails does it
+   * go to `error`, with one message saying why and what to do.
+   */
+  async function reprovisionActive(row: WorkspaceAgentRow, trigger: string) {
+    try {
+      await provisionAgent(parlant, row, new Deadline(operationTimeoutMs))
+      logger.info('Agent provisioned again on the Parlant server', { agentId: row.id, trigger })
+      return row
+    } catch (error) {
+      const failure = parlantFailure(
+        error,
+        'The agent was gone from the Parlant server and creating it again failed'
+      )
+      const message = `${failure.message}; start the agent again to retry`
+      logger.warn('Re-provisioning an agent failed', { agentId: row.id, trigger, reason: message })
+      await transition(row, 'error', { guardVersion: true, lastError: message })
+      throw new BridgeError(failure.code, message, undefined, { cause: error })
+    }
+  }
+
+  /** `reprovisionActive`, one run per agent at a time on this node. */
+  function heal(row: WorkspaceAgentRow, trigger: string): Promise<WorkspaceAgentRow> {
+    const current = healing.get(row.id)
+    if (current) return current
+    const run = reprovisionActive(row, trigger).finally(() => healing.delete(row.id))
+    healing.set(row.id, run)
+    return run
   }
 
   async function startOnce(workspaceId: string, agentId: string): Promise<AgentView> {
@@ -484,6 +517,17 @@ export function createLifecycleService(deps: {
       return row
     },
 
+    /**
+     * For a turn that found its active agent missing on Parlant: provisions it again from its
+     * configuration (once; concurrent turns share the run) and returns the row to continue with.
+     * `agent_not_active` when the agent is no longer active; the failure when re-provisioning fails
+     * (the agent is then in `error`).
+     */
+    async reprovision(workspaceId: string, agentId: string): Promise<WorkspaceAgentRow> {
+      const row = await service.assertAgentActive(workspaceId, agentId)
+      return heal(row, 'turn')
+    },
+
     /** A signal aborted when the agent is stopped or deleted on this node; for in-flight turns. */
     turnSignal(agentId: string): AbortSignal {
       let controller = turnControllers.get(agentId)
@@ -527,9 +571,11 @@ export function createLifecycleService(deps: {
     },
 
     /**
-     * One health round: active agents go to `error` when their Parlant agent is gone or the server
-     * has been unreachable for longer than the threshold; agents this monitor put in `error` go back
-     * to `active` once their Parlant agent answers again.
+     * One health round (also run at boot): active agents whose Parlant agent is gone are
+     * provisioned again from their configuration, and go to `error` only if that fails; active
+     * agents go to `error` when the server has been unreachable for longer than the threshold;
+     * agents this monitor put in `error` go back to `active` once the server answers again (their
+     * Parlant agent provisioned again if it is gone).
      */
     async checkHealth(): Promise<{ reachable: boolean; failed: number; recovered: number }> {
       const reachable = await probeParlant(0)
@@ -568,17 +614,26 @@ export function createLifecycleService(deps: {
           present = false
         }
         if (row.status === 'active' && !present) {
-          const moved = await transition(row, 'error', {
-            guardVersion: true,
-            lastError: `${HEALTH_REASON_PREFIX}the agent no longer exists on the Parlant server; start it again to recreate it`,
-          })
-          if (moved) {
-            abortTurns(row.id, 'The agent no longer exists on the Parlant server')
+          // Parlant lost the agent (restarted or wiped): provision it again from the stored
+          // configuration; only a failure puts the agent in error.
+          try {
+            await heal(row, 'health monitor')
+            recovered++
+          } catch {
             failed++
           }
         } else if (row.status === 'error' && present) {
           const moved = await transition(row, 'active', { guardVersion: true, lastError: null })
           if (moved) recovered++
+        } else if (row.status === 'error') {
+          // Parlant came back after an outage, without the agent: start it again (once; a failure
+          // leaves a reason without the monitor's prefix, so it is not retried every round).
+          try {
+            await service.start(row.workspaceId, row.id)
+            recovered++
+          } catch {
+            failed++
+          }
         }
       }
       return { reachable, failed, recovered }

@@ -1,6 +1,7 @@
 /**
- * Runs the lifecycle's background duties: the reconciler (on boot and on an interval) and the
- * health monitor (on an interval). Rounds never overlap, and a failed round is logged, not thrown.
+ * Runs the lifecycle's background duties: the reconciler and the health monitor, each on boot
+ * (so agents a restarted Parlant lost are provisioned again at once) and on an interval. Rounds
+ * never overlap, and a failed round is logged, not thrown.
  */
 
 import type { LifecycleService } from '@/lib/parlant/lifecycle/service'
@@ -23,7 +24,7 @@ export function startSupervisor(
   const timers: NodeJS.Timeout[] = []
   const running = new Set<Promise<unknown>>()
 
-  function loop(name: string, round: () => Promise<unknown>, intervalMs: number, now: boolean) {
+  function loop(name: string, round: () => Promise<unknown>, intervalMs: number) {
     let busy = false
     const tick = () => {
       if (busy) return
@@ -40,14 +41,14 @@ export function startSupervisor(
         })
       running.add(run)
     }
-    if (now) tick()
+    tick()
     const timer = setInterval(tick, intervalMs)
     timer.unref()
     timers.push(timer)
   }
 
-  loop('Reconciler', () => lifecycle.reconcile(), options.reconcileIntervalMs ?? 15_000, true)
-  loop('Health monitor', () => lifecycle.checkHealth(), options.healthIntervalMs ?? 10_000, false)
+  loop('Reconciler', () => lifecycle.reconcile(), options.reconcileIntervalMs ?? 15_000)
+  loop('Health monitor', () => lifecycle.checkHealth(), options.healthIntervalMs ?? 10_000)
 
   return {
     /** Stops the timers and waits for a round in progress. */

@@ -31,6 +31,10 @@ export interface TurnState {
   turnId?: string
   sessionId?: string
   traceId?: string
+  /** The conversation's Parlant session was gone and the turn continues it in a new one. */
+  sessionRenewed?: boolean
+  /** The agent was provisioned on Parlant again during this turn (at most once per turn). */
+  reprovisioned?: boolean
   /** When the agent was last seen active (ms since epoch). */
   agentCheckedAt: number
 }

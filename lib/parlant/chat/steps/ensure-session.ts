@@ -1,7 +1,8 @@
 /**
  * Step 2, ensure the session: the conversation's Parlant session (and customer), created once and
  * recorded on the conversation row; forgotten when Parlant says it is gone, so the next attempt
- * creates a new one.
+ * creates a new one (the result says `sessionRenewed`). When Parlant no longer has the agent
+ * itself, it is provisioned again from its configuration, once per turn, and the turn goes on.
  */
 import {
   createParlantSession,
@@ -30,9 +31,8 @@ export async function ensureSession(
       : await readConversation(deps.host.db, request.workspaceId, turn.conversationId)
   const existing = row?.parlantSessionId ?? undefined
   if (existing) return existing
-  let sessionId: string
-  try {
-    const created = await createParlantSession(
+  const create = () =>
+    createParlantSession(
       deps.parlant,
       {
         parlantAgentId: turn.parlantAgentId,
@@ -43,16 +43,27 @@ export async function ensureSession(
       },
       scope.signal
     )
-    sessionId = created.id
+  let sessionId: string
+  try {
+    sessionId = (await create()).id
   } catch (error) {
-    if (error instanceof ParlantNotFound)
+    if (!(error instanceof ParlantNotFound)) throw error
+    // Parlant no longer has the agent (a restarted or wiped server): provision it again from its
+    // configuration, once per turn, and go on.
+    if (!deps.reprovisionAgent || ctx.state.reprovisioned) {
       throw new BridgeError(
         'parlant_error',
-        'The agent does not exist on the Parlant server; stop and start it to provision it again',
+        'The agent does not exist on the Parlant server; start it again to provision it',
         undefined,
         { cause: error }
       )
-    throw error
+    }
+    ctx.state.reprovisioned = true
+    deps.host.logger.warn('Agent gone from Parlant during a turn; provisioning it again', {
+      agentId: request.agentId,
+    })
+    await deps.reprovisionAgent(request.workspaceId, request.agentId)
+    sessionId = (await create()).id
   }
   await setConversationSession(deps.host.db, request.workspaceId, turn.conversationId, sessionId)
   return sessionId
@@ -75,6 +86,7 @@ export async function forgetGoneSession(
       'parlant_error',
       'The Parlant session of this conversation was deleted again right after it was recreated; giving up'
     )
+  ctx.state.sessionRenewed = true
   deps.host.logger.warn('Parlant session gone; recreating it once', {
     conversationId: turn.conversationId,
     sessionId,

@@ -32,6 +32,11 @@ export interface OpenTurn {
   lookFirst: boolean
 }
 
+/** A recorded result as today's shape (results recorded before `sessionRenewed` existed lack it). */
+function recorded(result: ChatTurnResult): ChatTurnResult {
+  return { ...result, sessionRenewed: result.sessionRenewed ?? false }
+}
+
 /** Either the turn to run, or the recorded result of an already completed one. */
 export type OpenedTurn = { done: ChatTurnResult } | { open: OpenTurn }
 
@@ -66,7 +71,7 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
     idempotencyKey: request.idempotencyKey ?? generateId(),
     userId: request.userId,
   })
-  if (turn.status === 'completed' && turn.result) return { done: turn.result }
+  if (turn.status === 'completed' && turn.result) return { done: recorded(turn.result) }
 
   const lease = await leases.acquire(request.workspaceId, conversation.id, scope.signal)
   // From here on this send owns the turn: only an owner records or announces its failure (a
@@ -78,7 +83,7 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
     const current = await readTurn(db, request.workspaceId, turn.id)
     if (current?.status === 'completed' && current.result) {
       await releaseLease(ctx, lease)
-      return { done: current.result }
+      return { done: recorded(current.result) }
     }
     const posted =
       current?.parlantEventId && current.traceId && current.parlantEventOffset !== null

@@ -35,6 +35,7 @@ export async function settleCompleted(
     agentId: request.agentId,
     sessionId,
     conversationKey: request.conversationKey,
+    sessionRenewed: ctx.state.sessionRenewed === true,
     traceId: outcome.traceId,
     timing: {
       startedAt: ctx.startedAt.toISOString(),
