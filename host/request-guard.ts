@@ -23,12 +23,13 @@ export function hostName(host: string): string {
   return name.replace(/\.$/, '')
 }
 
-/** Whether `name` always means this machine: localhost (and `*.localhost`), 127/8, ::1. */
+/**
+ * Whether `name` means this machine: `localhost`, 127/8, `::1`. Not `*.localhost`: browsers pin it
+ * to loopback, but other resolvers may ask DNS, so it is served only when listed.
+ */
 export function isLoopbackName(name: string): boolean {
   const n = hostName(name)
-  return (
-    n === 'localhost' || n.endsWith('.localhost') || n === '::1' || /^127(\.\d{1,3}){3}$/.test(n)
-  )
+  return n === 'localhost' || n === '::1' || /^127(\.\d{1,3}){3}$/.test(n)
 }
 
 /** Wildcard binds: they serve every interface, so they name none. */

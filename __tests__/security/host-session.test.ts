@@ -318,6 +318,11 @@ describe('a host bound beyond loopback', () => {
       )
       expect((await raw(host.port, 'GET', '/', { host: `0.0.0.0:${host.port}` })).status).toBe(421)
       expect((await raw(host.port, 'GET', '/', { host: 'attacker.example' })).status).toBe(421)
+      for (const name of ['attacker.localhost', '127.0.0.1.attacker.example', '2130706433']) {
+        expect((await raw(host.port, 'GET', '/', { host: `${name}:${host.port}` })).status).toBe(
+          421
+        )
+      }
     } finally {
       await host.close()
     }
