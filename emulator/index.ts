@@ -8,7 +8,15 @@ export {
   type TurnStage,
   turnStages,
 } from '@/emulator/faults'
-export { conditionMatches, fallbackReply, quotedPhrases, replyFor } from '@/emulator/matching'
+export {
+  CONDITION_STOP_WORDS,
+  conditionMatches,
+  contentWords,
+  fallbackReply,
+  greetingFor,
+  quotedPhrases,
+  replyFor,
+} from '@/emulator/matching'
 export {
   type EmulatorControl,
   type EmulatorOptions,

@@ -101,12 +101,17 @@ const chunkCount = (event: ParlantEvent) => {
   return data && typeof data === 'object' && Array.isArray(data.chunks) ? data.chunks.length : 0
 }
 
-/** Finds an event of the session by id, deleted ones included (as Parlant's `read_event`). */
-function readEvent(store: EmulatorStore, sessionId: string, eventId: string): ParlantEvent {
-  const state = readSession(store, sessionId)
-  const event = state.events.find((e) => e.id === eventId)
-  if (!event) throw itemNotFound(eventId, 'Event not found')
-  return event
+/**
+ * Parlant's `read_event`: the session must exist, then the event is looked up by id alone (in any
+ * session, deleted ones included). Returns it with the session state it lives in.
+ */
+function readEvent(store: EmulatorStore, sessionId: string, eventId: string) {
+  const own = readSession(store, sessionId)
+  for (const state of [own, ...store.sessions.values()]) {
+    const event = state.events.find((e) => e.id === eventId)
+    if (event) return { event, state }
+  }
+  throw itemNotFound(eventId, 'Event not found')
 }
 
 /** A `text/event-stream` response fed by `run`; `signal` fires when the client leaves. */
@@ -381,11 +386,10 @@ export function eventsRouter(ctx: ApiContext) {
     if (q.sse) {
       return sseResponse(c, async (send, signal) => {
         for (;;) {
-          const event = readEvent(store, sessionId, eventId)
+          const { event, state } = readEvent(store, sessionId, eventId)
           send(event)
           const count = chunkCount(event)
           if (isComplete(event)) return
-          const state = readSession(store, sessionId)
           const outcome = await store.waitForChange(
             state,
             seconds(q.wait_for_data),
@@ -397,9 +401,8 @@ export function eventsRouter(ctx: ApiContext) {
       })
     }
 
-    const event = readEvent(store, sessionId, eventId)
+    const { event, state } = readEvent(store, sessionId, eventId)
     if (q.wait_for_completion && !isComplete(event)) {
-      const state = readSession(store, sessionId)
       await store.waitForChange(
         state,
         seconds(q.wait_for_data),
@@ -407,7 +410,7 @@ export function eventsRouter(ctx: ApiContext) {
         clientGone(c)
       )
     }
-    return c.json(readEvent(store, sessionId, eventId))
+    return c.json(readEvent(store, sessionId, eventId).event)
   })
 
   router.delete('/:sessionId/events', (c) => {
