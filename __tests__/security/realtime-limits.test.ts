@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join as joinPath } from 'node:path'
 import { sleep } from '@sim/utils/helpers'
+import { createClient } from 'redis'
 import type { Socket } from 'socket.io-client'
 import { PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 import {
@@ -18,6 +19,7 @@ import {
   DEFAULT_TOKEN_HANDSHAKE_RULE,
 } from '@/lib/parlant/realtime/limits'
 import { type RunningEmulator, startEmulator } from '@/emulator'
+import { redisLimitStore, SOCKET_LEASE_MS } from '@/host/redis-limits'
 import { type RunningHost, startHost } from '@/host/server'
 import { api, connect, createActiveAgent, socketToken } from '../realtime/support'
 import { createPostgresDatabase, ENGINES } from '../support/databases'
@@ -253,6 +255,42 @@ describe('realtime limits across two nodes on Redis', () => {
       expect(accepted).toBeLessThanOrEqual(DEFAULT_TOKEN_HANDSHAKE_RULE.capacity + 1)
     } finally {
       closeAll(attempts)
+    }
+  })
+})
+
+describe('the Redis limit store', () => {
+  it("stops counting a dead node's sockets once their lease runs out; renewed ones stay", async () => {
+    const client = createClient({ url: REDIS_URL })
+    await client.connect()
+    let now = 1_000_000
+    const store = redisLimitStore(
+      client,
+      `bridge-test-${randomBytes(6).toString('hex')}`,
+      () => now
+    )
+    try {
+      expect(await store.openSocket('user:u', 'live', 2)).toBe(true)
+      expect(await store.openSocket('user:u', 'dead', 2)).toBe(true)
+      expect(await store.openSocket('user:u', 'third', 2)).toBe(false)
+      // Re-registering a held socket is not a new one.
+      expect(await store.openSocket('user:u', 'live', 2)).toBe(true)
+      now += SOCKET_LEASE_MS / 2
+      await store.refreshSockets?.([{ caller: 'user:u', socketId: 'live' }])
+      now += SOCKET_LEASE_MS / 2 + 1
+      // `dead` was never renewed (its node died): its place is free; `live` still counts.
+      expect(await store.openSocket('user:u', 'third', 2)).toBe(true)
+      expect(await store.openSocket('user:u', 'fourth', 2)).toBe(false)
+      await store.closeSocket('user:u', 'live')
+      expect(await store.openSocket('user:u', 'fourth', 2)).toBe(true)
+      // A bucket refills with the clock: 2 at once, then one per second.
+      const rule = { capacity: 2, refillPerSecond: 1 }
+      expect([await store.take('k', rule), await store.take('k', rule)]).toEqual([0, 0])
+      expect(await store.take('k', rule)).toBeCloseTo(1, 5)
+      now += 1_000
+      expect(await store.take('k', rule)).toBe(0)
+    } finally {
+      await client.close()
     }
   })
 })
