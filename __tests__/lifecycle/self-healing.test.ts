@@ -29,7 +29,7 @@ describe.each(ENGINES)('self-healing agents on %s', (engine) => {
   const config: BridgeConfig = {
     enabled: true,
     socketNamespace: '/parlant',
-    maxAgentsPerWorkspace: 20,
+    maxAgentsPerWorkspace: 50,
   }
   const node = (supervisor?: { healthIntervalMs: number; reconcileIntervalMs: number }) =>
     createBridge({
@@ -214,6 +214,23 @@ describe.each(ENGINES)('self-healing agents on %s', (engine) => {
     })
     expect(onParlant(agentId)).toBeDefined()
     expect((await chat(agentId, 'refund', 'outage-1')).content).toBe('Refunds take 5 days.')
+  })
+
+  it('one round provisions a dozen lost agents of a workspace side by side, sharing its tag', async () => {
+    const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => activeAgent(`many-${i}`)))
+    await emulator.control.restart({ wipe: true })
+    const round = await bridge.lifecycle.checkHealth()
+    expect(round.failed).toBe(0)
+    expect(round.recovered).toBeGreaterThanOrEqual(12)
+    for (const id of ids) {
+      expect(onParlant(id)).toBeDefined()
+      expect(guidelinesOnParlant(id)).toHaveLength(2)
+      expect((await bridge.lifecycle.get(workspaceId, id)).status).toBe('active')
+    }
+    const tags = [...emulator.control.store.tags.values()].filter((t) =>
+      t.name.includes(workspaceId)
+    )
+    expect(tags).toHaveLength(1)
   })
 
   it('at boot, the supervisor re-provisions active agents a restarted Parlant lost', async () => {

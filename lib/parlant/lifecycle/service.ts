@@ -75,6 +75,25 @@ export const HEALTH_REASON_PREFIX = 'Health check: '
 
 const POLL_MS = 25
 
+/** Agents a health round judges (and provisions again) at the same time. */
+const HEALTH_CONCURRENCY = 8
+
+/** Runs `run` over `items`, at most `limit` at a time. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<void>
+) {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T
+      await run(item)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
 function notFound(): BridgeError {
   return new BridgeError('not_found', 'Agent not found')
 }
@@ -600,17 +619,19 @@ export function createLifecycleService(deps: {
         return { reachable, failed, recovered }
       }
       unreachableSince = undefined
-      for (const row of rows) {
+      // Agents are judged side by side, a few at a time: after a Parlant restart every one of them
+      // is provisioned again, and the boot round should not take one round trip chain per agent.
+      await forEachLimited(rows, HEALTH_CONCURRENCY, async (row) => {
         const monitored =
           row.status === 'active' ||
           (row.status === 'error' && row.lastError?.startsWith(HEALTH_REASON_PREFIX) === true)
-        if (!monitored || !row.parlantAgentId) continue
+        if (!monitored || !row.parlantAgentId) return
         let present: boolean
         try {
           await parlant.agents.get(row.parlantAgentId, { timeoutMs: 1000 })
           present = true
         } catch (error) {
-          if (!(error instanceof ParlantNotFound)) continue // transient: judge it next round
+          if (!(error instanceof ParlantNotFound)) return // transient: judge it next round
           present = false
         }
         if (row.status === 'active' && !present) {
@@ -635,7 +656,7 @@ export function createLifecycleService(deps: {
             failed++
           }
         }
-      }
+      })
       return { reachable, failed, recovered }
     },
 
