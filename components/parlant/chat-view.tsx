@@ -11,7 +11,7 @@ import {
   useState,
 } from 'react'
 import { Button, cn, Label, Textarea } from '@sim/emcn'
-import { CircleAlert, CircleInfo, Send } from '@sim/emcn/icons'
+import { CircleAlert, CircleInfo, Plus, Send } from '@sim/emcn/icons'
 import { AgentStatusBadge } from '@/components/parlant/agent-status-badge'
 import { Markdown } from '@/components/parlant/markdown'
 import {
@@ -19,6 +19,7 @@ import {
   useParlantWorkspace,
 } from '@/components/parlant/use-agent-subscriptions'
 import { type AgentView, CHAT_MESSAGE_MAX_LENGTH } from '@/lib/parlant/schemas'
+import { describeError } from '@/stores/parlant/api'
 import {
   useAgentStatus,
   useConversation,
@@ -210,7 +211,12 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
   const entries = useTranscript(agentId, key)
   const sendMessage = useParlantStore((state) => state.sendMessage)
   const retrySend = useParlantStore((state) => state.retrySend)
+  const loadTranscript = useParlantStore((state) => state.loadTranscript)
+  const newConversation = useParlantStore((state) => state.newConversation)
+  const workspaceId = useParlantStore((state) => state.workspaceId)
   const [draft, setDraft] = useState('')
+  const [restartError, setRestartError] = useState<string | null>(null)
+  const [restarting, setRestarting] = useState(false)
   const logRef = useRef<HTMLOListElement>(null)
   const inputRef = useRef<HTMLTextAreaElement>(null)
   const uid = useId()
@@ -224,6 +230,12 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
   const lastEntry = entries[entries.length - 1]
   const length = draft.length
   const tooLong = length > CHAT_MESSAGE_MAX_LENGTH
+  const history = conversation?.history
+
+  // The transcript so far comes back from the server on open and on every reload.
+  useEffect(() => {
+    if (workspaceId && !history) void loadTranscript(agentId, key)
+  }, [workspaceId, agentId, key, history, loadTranscript])
 
   // Follow the conversation as it grows (new entries and streamed text).
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run when the last entry changes
@@ -253,6 +265,19 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
     }
   }
 
+  const startOver = async () => {
+    setRestarting(true)
+    setRestartError(null)
+    try {
+      await newConversation(agentId, key)
+      inputRef.current?.focus()
+    } catch (error) {
+      setRestartError(describeError(error).message)
+    } finally {
+      setRestarting(false)
+    }
+  }
+
   const onRetry = (entryId: string) => {
     if (running || disabled) return
     void retrySend(agentId, key, entryId)
@@ -271,17 +296,42 @@ export function ChatView({ agentId, conversationKey, disabled }: ChatViewProps) 
         >
           {`Chat with ${agentName}`}
         </h2>
-        <AgentStatusBadge status={status?.status ?? agent?.status} />
+        <div className='flex shrink-0 items-center gap-2'>
+          <Button
+            type='button'
+            variant='ghost'
+            className='gap-1'
+            onClick={() => void startOver()}
+            disabled={disabled || running || restarting || entries.length === 0}
+            title='End this conversation and start a new one with the agent'
+          >
+            <Plus className='size-[14px]' />
+            <span>New conversation</span>
+          </Button>
+          <AgentStatusBadge status={status?.status ?? agent?.status} />
+        </div>
       </header>
+      {restartError ? (
+        <p className='px-3 pt-2 text-[var(--text-error)] text-xs' role='alert'>
+          {restartError}
+        </p>
+      ) : null}
       <ol
         ref={logRef}
         className='flex min-h-[160px] flex-1 flex-col gap-2 overflow-y-auto px-3 py-3'
         aria-label='Transcript'
         aria-live='polite'
       >
+        {conversation?.historyError ? (
+          <li className='self-center text-[var(--text-muted)] text-xs' data-kind='history-error'>
+            {`Earlier messages could not be loaded: ${conversation.historyError}`}
+          </li>
+        ) : null}
         {entries.length === 0 ? (
           <li className='self-center text-[var(--text-muted)] text-small'>
-            No messages yet. Say hello to start the conversation.
+            {history === 'loading'
+              ? 'Loading the conversation…'
+              : 'No messages yet. Say hello to start the conversation.'}
           </li>
         ) : (
           entries.map((entry) => (

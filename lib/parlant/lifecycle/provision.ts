@@ -277,7 +277,29 @@ export async function provisionAgent(
   return parlantId
 }
 
-/** Makes the agent's guidelines on Parlant equal to `config.guidelines`, keeping unchanged ones. */
+/**
+ * The Parlant id of one of the agent's guidelines: derived from the agent and the guideline's
+ * stable id in the bridge's configuration, so the guidelines Parlant reports as matched map back
+ * to the agent's own (`bridgeGuidelineIdOf`). Scoped by the agent: two agents never share one.
+ */
+export function parlantGuidelineIdFor(parlantAgentId: string, guidelineId: string) {
+  return `${parlantAgentId}-g-${guidelineId}`
+}
+
+/** The bridge's id of a guideline Parlant names (unchanged when it is not one of ours). */
+export function bridgeGuidelineIdOf(parlantAgentId: string, parlantGuidelineId: string) {
+  const prefix = `${parlantAgentId}-g-`
+  return parlantGuidelineId.startsWith(prefix)
+    ? parlantGuidelineId.slice(prefix.length)
+    : parlantGuidelineId
+}
+
+/**
+ * Makes the agent's guidelines on Parlant equal to `config.guidelines`, keeping unchanged ones.
+ * A guideline with an id lives on Parlant under `parlantGuidelineIdFor` (one whose text changed
+ * is replaced under the same id); one without (configurations older than stable ids) is matched
+ * by its text.
+ */
 async function syncGuidelines(
   client: ParlantClient,
   parlantId: string,
@@ -287,35 +309,50 @@ async function syncGuidelines(
   signal?: AbortSignal
 ) {
   const tag = agentGuidelineTag(parlantId)
-  const wanted = new Map<string, number>()
+  const byId = new Map<string, string>()
+  const byText = new Map<string, number>()
   for (const g of config.guidelines) {
     const k = guidelineKey(g.condition, g.action)
-    wanted.set(k, (wanted.get(k) ?? 0) + 1)
+    if (g.id) byId.set(parlantGuidelineIdFor(parlantId, g.id), k)
+    else byText.set(k, (byText.get(k) ?? 0) + 1)
   }
+  const kept = new Set<string>()
   const stale: string[] = []
   for (const existing of current) {
     const k = guidelineKey(existing.condition, existing.action)
-    const left = wanted.get(k) ?? 0
-    if (left > 0) wanted.set(k, left - 1)
+    const wantedText = byId.get(existing.id)
+    if (wantedText !== undefined) {
+      if (wantedText === k) kept.add(existing.id)
+      else stale.push(existing.id)
+      continue
+    }
+    const left = byText.get(k) ?? 0
+    if (left > 0) byText.set(k, left - 1)
     else stale.push(existing.id)
   }
   const missing = config.guidelines.filter((g) => {
+    if (g.id) return !kept.has(parlantGuidelineIdFor(parlantId, g.id))
     const k = guidelineKey(g.condition, g.action)
-    const left = wanted.get(k) ?? 0
+    const left = byText.get(k) ?? 0
     if (left <= 0) return false
-    wanted.set(k, left - 1)
+    byText.set(k, left - 1)
     return true
   })
-  // Guidelines are independent of each other: remove and add them side by side.
-  await Promise.all([
-    ...stale.map((id) => client.guidelines.delete(id, deadline.call(signal))),
-    ...missing.map((g) =>
+  // Removals first: a changed guideline comes back under the same id. Each phase side by side.
+  await Promise.all(stale.map((id) => client.guidelines.delete(id, deadline.call(signal))))
+  await Promise.all(
+    missing.map((g) =>
       client.guidelines.create(
-        { condition: g.condition, action: g.action, tags: [tag] },
+        {
+          ...(g.id ? { id: parlantGuidelineIdFor(parlantId, g.id) } : {}),
+          condition: g.condition,
+          action: g.action,
+          tags: [tag],
+        },
         deadline.call(signal)
       )
-    ),
-  ])
+    )
+  )
 }
 
 /** Deletes a Parlant object; one already gone counts as deleted. */

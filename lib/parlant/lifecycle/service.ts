@@ -18,6 +18,7 @@ import {
 } from '@/lib/parlant/db/queries'
 import type { WorkspaceAgentRow } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
+import { withGuidelineIds } from '@/lib/parlant/lifecycle/guideline-ids'
 import {
   Deadline,
   deprovisionAgent,
@@ -401,7 +402,7 @@ export function createLifecycleService(deps: {
       const result = await insertAgentWithinQuota(
         db,
         workspaceId,
-        { name, config: rest, createdBy },
+        { name, config: { ...rest, guidelines: withGuidelineIds(rest.guidelines) }, createdBy },
         config.maxAgentsPerWorkspace
       )
       if (!result.ok) {
@@ -434,10 +435,11 @@ export function createLifecycleService(deps: {
       let updated: WorkspaceAgentRow | undefined
       for (let attempt = 0; attempt < 5 && !updated; attempt++) {
         const row = await load(workspaceId, agentId)
-        const merged: AgentConfig = agentConfigSchema.parse({
+        const parsed: AgentConfig = agentConfigSchema.parse({
           ...row.agentConfig,
           ...configChanges,
         })
+        const merged = { ...parsed, guidelines: withGuidelineIds(parsed.guidelines) }
         try {
           updated = await updateAgentDefinition(
             db,

@@ -7,6 +7,7 @@ import type { TurnContext } from '@/lib/parlant/chat/steps/context'
 import type { OpenTurn } from '@/lib/parlant/chat/steps/open-turn'
 import type { TurnOutcome } from '@/lib/parlant/chat/turn'
 import type { BridgeError } from '@/lib/parlant/errors'
+import { bridgeGuidelineIdOf } from '@/lib/parlant/lifecycle/provision'
 import { agentRoom, PARLANT_EVENTS, type TurnEndEvent } from '@/lib/parlant/realtime/events'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
 
@@ -31,7 +32,10 @@ export async function settleCompleted(
     messages: outcome.messages,
     preambles: outcome.preambles,
     toolCalls: outcome.toolCalls,
-    matchedGuidelines: outcome.matchedGuidelines,
+    // Parlant names its own guideline ids; callers see the agent's (its configuration's) ids.
+    matchedGuidelines: outcome.matchedGuidelines.map((id) =>
+      bridgeGuidelineIdOf(turn.parlantAgentId, id)
+    ),
     agentId: request.agentId,
     sessionId,
     conversationKey: request.conversationKey,
