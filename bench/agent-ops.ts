@@ -20,6 +20,8 @@ const SAMPLES = Number(process.env.BENCH_OPS_SAMPLES ?? 2_000)
 const LIFECYCLE_SAMPLES = Number(process.env.BENCH_OPS_LIFECYCLE_SAMPLES ?? 1_000)
 const CONCURRENCY = 1
 const TARGET_P99_MS = 20
+/** Starting an agent (issue 16): provisioning on Parlant included. */
+const START_TARGET_P99_MS = 15
 
 interface Tenant {
   workspaceId: string
@@ -137,11 +139,12 @@ async function runOn(engine: 'pglite' | 'postgres', rows: BenchRow[]) {
 
     for (const op of ['create', 'get', 'list', 'status', 'update', 'start', 'stop']) {
       const s = summarize(samples[op] ?? [])
+      const target = op === 'start' ? START_TARGET_P99_MS : TARGET_P99_MS
       rows.push({
         metric: `${op} (${engine === 'pglite' ? 'PGlite' : 'PostgreSQL'}, n=${s.count})`,
         figures: `p50 ${ms(s.median)} · p99 ${ms(s.p99)}`,
-        target: `p99 ≤ ${TARGET_P99_MS} ms`,
-        met: s.p99 <= TARGET_P99_MS,
+        target: `p99 ≤ ${target} ms`,
+        met: s.p99 <= target,
         data: { engine, op, ...s },
       })
     }

@@ -7,6 +7,7 @@ import { permissions, user, workspace } from '@sim/db/schema'
 import { generateId } from '@sim/utils/id'
 import { generateRandomBytes } from '@sim/utils/random'
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { preparedFor } from '@/lib/parlant/db/prepared'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { Permission } from '@/lib/parlant/schemas'
 import { hostApiKeys } from '@/host/db/schema'
@@ -53,7 +54,21 @@ export async function issueApiKey(db: BridgeDatabase, userId: string, label?: st
 export async function userForApiKey(db: BridgeDatabase, apiKey: string) {
   if (!apiKey.startsWith(API_KEY_PREFIX)) return null
   const digest = hashKey(apiKey)
-  const rows = await db
+  const rows = await callerByKeyHash(db).execute({ digest })
+  const [row] = rows
+  if (!row) return null
+  // The lookup is by hash; comparing again in constant time keeps timing independent of the key.
+  if (!timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(digest))) return null
+  const workspacePermissions = new Map<string, Permission>()
+  for (const r of rows) {
+    if (r.workspaceId && r.permission) workspacePermissions.set(r.workspaceId, r.permission)
+  }
+  return { userId: row.userId, name: row.name, workspacePermissions }
+}
+
+/** `userForApiKey`'s query, prepared: every API request runs it. */
+const callerByKeyHash = preparedFor((db) =>
+  db
     .select({
       userId: hostApiKeys.userId,
       keyHash: hostApiKeys.keyHash,
@@ -68,17 +83,9 @@ export async function userForApiKey(db: BridgeDatabase, apiKey: string) {
       and(eq(permissions.userId, hostApiKeys.userId), eq(permissions.entityType, 'workspace'))
     )
     .leftJoin(workspace, and(eq(workspace.id, permissions.entityId), isNull(workspace.archivedAt)))
-    .where(and(eq(hostApiKeys.keyHash, digest), isNull(hostApiKeys.revokedAt)))
-  const [row] = rows
-  if (!row) return null
-  // The lookup is by hash; comparing again in constant time keeps timing independent of the key.
-  if (!timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(digest))) return null
-  const workspacePermissions = new Map<string, Permission>()
-  for (const r of rows) {
-    if (r.workspaceId && r.permission) workspacePermissions.set(r.workspaceId, r.permission)
-  }
-  return { userId: row.userId, name: row.name, workspacePermissions }
-}
+    .where(and(eq(hostApiKeys.keyHash, sql.placeholder('digest')), isNull(hostApiKeys.revokedAt)))
+    .prepare('host_caller_by_key_hash')
+)
 
 /** Creates a workspace owned by `ownerId`, who gets `admin` on it. */
 export async function createWorkspace(

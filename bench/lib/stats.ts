@@ -50,3 +50,17 @@ export async function mapConcurrent<T, R>(
   await Promise.all(workers)
   return results
 }
+
+/** Least-squares slope of `y` over `x` (NaN with fewer than two distinct x). */
+export function slope(points: readonly { x: number; y: number }[]) {
+  const n = points.length
+  const mx = points.reduce((s, p) => s + p.x, 0) / n
+  const my = points.reduce((s, p) => s + p.y, 0) / n
+  let num = 0
+  let den = 0
+  for (const p of points) {
+    num += (p.x - mx) * (p.y - my)
+    den += (p.x - mx) ** 2
+  }
+  return den === 0 ? Number.NaN : num / den
+}

@@ -6,6 +6,7 @@
 import { generateId } from '@sim/utils/id'
 import { and, eq, sql } from 'drizzle-orm'
 import type { ParlantClient } from '@/lib/parlant/client'
+import { preparedFor } from '@/lib/parlant/db/prepared'
 import { type AgentConversationRow, agentConversations } from '@/lib/parlant/db/schema'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 
@@ -51,19 +52,29 @@ export async function findConversation(
   db: BridgeDatabase,
   input: { workspaceId: string; agentId: string; conversationKey: string }
 ): Promise<AgentConversationRow | undefined> {
-  const [row] = await db
+  const [row] = await conversationByKey(db).execute({
+    workspaceId: input.workspaceId,
+    agentId: input.agentId,
+    conversationKey: input.conversationKey,
+  })
+  return row
+}
+
+/** `findConversation` as a prepared statement (every turn opens with it). */
+const conversationByKey = preparedFor((db) =>
+  db
     .select()
     .from(agentConversations)
     .where(
       and(
-        eq(agentConversations.workspaceId, input.workspaceId),
-        eq(agentConversations.workspaceAgentId, input.agentId),
-        eq(agentConversations.conversationKey, input.conversationKey)
+        eq(agentConversations.workspaceId, sql.placeholder('workspaceId')),
+        eq(agentConversations.workspaceAgentId, sql.placeholder('agentId')),
+        eq(agentConversations.conversationKey, sql.placeholder('conversationKey'))
       )
     )
     .limit(1)
-  return row
-}
+    .prepare('parlant_conversation_by_key')
+)
 
 /** Re-reads a conversation row (scoped by workspace). */
 export async function readConversation(db: BridgeDatabase, workspaceId: string, id: string) {

@@ -6,6 +6,7 @@
  */
 import { generateId } from '@sim/utils/id'
 import { and, eq, sql } from 'drizzle-orm'
+import { preparedFor } from '@/lib/parlant/db/prepared'
 import { type AgentChatTurnRow, agentChatTurns, agentConversations } from '@/lib/parlant/db/schema'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
@@ -20,18 +21,14 @@ export async function getOrCreateTurn(
     userId: string | null
   }
 ): Promise<{ turn: AgentChatTurnRow; created: boolean }> {
-  const [inserted] = await db
-    .insert(agentChatTurns)
-    .values({
-      id: generateId(),
-      workspaceId: input.workspaceId,
-      conversationId: input.conversationId,
-      idempotencyKey: input.idempotencyKey,
-      bridgeMessageId: generateId(),
-      createdBy: input.userId,
-    })
-    .onConflictDoNothing({ target: [agentChatTurns.conversationId, agentChatTurns.idempotencyKey] })
-    .returning()
+  const [inserted] = await turnStatements(db).insert.execute({
+    id: generateId(),
+    workspaceId: input.workspaceId,
+    conversationId: input.conversationId,
+    idempotencyKey: input.idempotencyKey,
+    bridgeMessageId: generateId(),
+    createdBy: input.userId,
+  })
   if (inserted) return { turn: inserted, created: true }
   const [existing] = await db
     .select()
@@ -50,13 +47,37 @@ export async function getOrCreateTurn(
 
 /** Re-reads a turn row. */
 export async function readTurn(db: BridgeDatabase, workspaceId: string, turnId: string) {
-  const [row] = await db
-    .select()
-    .from(agentChatTurns)
-    .where(and(eq(agentChatTurns.workspaceId, workspaceId), eq(agentChatTurns.id, turnId)))
-    .limit(1)
+  const [row] = await turnStatements(db).byId.execute({ workspaceId, turnId })
   return row
 }
+
+/** The ledger statements every turn runs, prepared. */
+const turnStatements = preparedFor((db) => ({
+  insert: db
+    .insert(agentChatTurns)
+    .values({
+      id: sql.placeholder('id'),
+      workspaceId: sql.placeholder('workspaceId'),
+      conversationId: sql.placeholder('conversationId'),
+      idempotencyKey: sql.placeholder('idempotencyKey'),
+      bridgeMessageId: sql.placeholder('bridgeMessageId'),
+      createdBy: sql.placeholder('createdBy'),
+    })
+    .onConflictDoNothing({ target: [agentChatTurns.conversationId, agentChatTurns.idempotencyKey] })
+    .returning()
+    .prepare('parlant_turn_insert'),
+  byId: db
+    .select()
+    .from(agentChatTurns)
+    .where(
+      and(
+        eq(agentChatTurns.workspaceId, sql.placeholder('workspaceId')),
+        eq(agentChatTurns.id, sql.placeholder('turnId'))
+      )
+    )
+    .limit(1)
+    .prepare('parlant_turn_by_id'),
+}))
 
 /** Records the posted customer event (or clears it when the session was recreated). */
 export async function recordPostedEvent(

@@ -7,6 +7,7 @@
 
 import { generateId } from '@sim/utils/id'
 import { and, eq, isNull, or, sql } from 'drizzle-orm'
+import { preparedFor } from '@/lib/parlant/db/prepared'
 import { type AgentConversationRow, agentConversations } from '@/lib/parlant/db/schema'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeDatabase, BridgeLogger } from '@/lib/parlant/ports'
@@ -32,16 +33,27 @@ async function tryTake(
   owner: string,
   ttlMs: number
 ) {
-  const rows = await db
+  const rows = await takeStatement(db).execute({
+    workspaceId,
+    conversationId,
+    owner,
+    ttlSeconds: ttlMs / 1000,
+  })
+  return rows[0]
+}
+
+/** The take, prepared: every turn runs it once. */
+const takeStatement = preparedFor((db) =>
+  db
     .update(agentConversations)
     .set({
-      leaseOwner: owner,
-      leaseExpiresAt: sql`${dbNow} + make_interval(secs => ${ttlMs / 1000})`,
+      leaseOwner: sql`${sql.placeholder('owner')}`,
+      leaseExpiresAt: sql`${dbNow} + make_interval(secs => ${sql.placeholder('ttlSeconds')})`,
     })
     .where(
       and(
-        eq(agentConversations.workspaceId, workspaceId),
-        eq(agentConversations.id, conversationId),
+        eq(agentConversations.workspaceId, sql.placeholder('workspaceId')),
+        eq(agentConversations.id, sql.placeholder('conversationId')),
         or(
           isNull(agentConversations.leaseOwner),
           isNull(agentConversations.leaseExpiresAt),
@@ -50,8 +62,8 @@ async function tryTake(
       )
     )
     .returning()
-  return rows[0]
-}
+    .prepare('parlant_lease_take')
+)
 
 async function renew(
   db: BridgeDatabase,

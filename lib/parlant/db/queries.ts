@@ -6,6 +6,7 @@
 import { permissions, user, workspace } from '@sim/db/schema'
 import { generateId } from '@sim/utils/id'
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { preparedFor } from '@/lib/parlant/db/prepared'
 import {
   agentAuthTokens,
   agentConversations,
@@ -34,13 +35,24 @@ export async function listAgents(db: BridgeDatabase, workspaceId: string) {
 
 /** One agent of a workspace, or undefined (also for an agent of another workspace). */
 export async function getAgent(db: BridgeDatabase, workspaceId: string, agentId: string) {
-  const [row] = await db
-    .select()
-    .from(workspaceAgents)
-    .where(and(eq(workspaceAgents.workspaceId, workspaceId), eq(workspaceAgents.id, agentId)))
-    .limit(1)
+  const [row] = await agentById(db).execute({ workspaceId, agentId })
   return row
 }
+
+/** `getAgent` as a prepared statement: every chat turn checks its agent. */
+const agentById = preparedFor((db) =>
+  db
+    .select()
+    .from(workspaceAgents)
+    .where(
+      and(
+        eq(workspaceAgents.workspaceId, sql.placeholder('workspaceId')),
+        eq(workspaceAgents.id, sql.placeholder('agentId'))
+      )
+    )
+    .limit(1)
+    .prepare('parlant_agent_by_id')
+)
 
 /** How many agents a workspace has. */
 export async function countAgents(db: BridgeDatabase, workspaceId: string) {

@@ -20,7 +20,8 @@ import {
 } from '@/lib/parlant/client'
 import type { WorkspaceAgentRow } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
-import { type AgentConfig, agentConfigSchema } from '@/lib/parlant/schemas'
+import { storedAgentConfig } from '@/lib/parlant/lifecycle/view'
+import type { AgentConfig } from '@/lib/parlant/schemas'
 
 /** The Parlant agent id of one of our agents. */
 export function parlantAgentIdFor(agentId: string) {
@@ -229,7 +230,7 @@ export async function provisionAgent(
   deadline: Deadline,
   signal?: AbortSignal
 ): Promise<string> {
-  const config: AgentConfig = agentConfigSchema.parse(row.agentConfig)
+  const config: AgentConfig = storedAgentConfig(row)
   const parlantId = row.parlantAgentId ?? parlantAgentIdFor(row.id)
   // Independent reads go out together: start latency is a chain of Parlant round trips.
   const [tagId, existing, currentGuidelines] = await Promise.all([
