@@ -216,6 +216,31 @@ describe.each(ENGINES)('isolation matrix on %s', (engine) => {
         expect: { ...member(200, 403), ...outsiders, agentToken: 200, otherAgentToken: 403 },
       },
       {
+        name: 'list conversations',
+        method: 'GET',
+        prepare: async () => ({
+          path: `/api/parlant/agents/${agentA}/conversations?workspaceId=${w1}`,
+        }),
+        expect: { ...member(200, 200), ...outsiders, agentToken: 200, otherAgentToken: 403 },
+      },
+      {
+        name: 'conversation messages',
+        method: 'GET',
+        prepare: async () => ({
+          path: `/api/parlant/agents/${agentA}/conversations/matrix-none/messages?workspaceId=${w1}`,
+        }),
+        // Permission first, then existence: a conversation nobody has is 404 to those who may look.
+        expect: { ...member(404, 404), ...outsiders, agentToken: 404, otherAgentToken: 403 },
+      },
+      {
+        name: 'end conversation',
+        method: 'DELETE',
+        prepare: async () => ({
+          path: `/api/parlant/agents/${agentA}/conversations/matrix-none?workspaceId=${w1}`,
+        }),
+        expect: { ...member(404, 403), ...outsiders, agentToken: 404, otherAgentToken: 403 },
+      },
+      {
         name: 'issue token',
         method: 'POST',
         prepare: async () => ({
@@ -306,6 +331,15 @@ describe.each(ENGINES)('isolation matrix on %s', (engine) => {
           body: { workspaceId: w1, agentId: agentA, message: 'hello', executionId: 'exec-1' },
         }),
         expect: { ...member(200, 403), ...outsiders, agentToken: 200, otherAgentToken: 403 },
+      },
+      {
+        name: 'tool conversation',
+        method: 'POST',
+        prepare: async () => ({
+          path: '/api/tools/parlant/conversation',
+          body: { workspaceId: w1, agentId: agentA, conversationKey: 'matrix-none' },
+        }),
+        expect: { ...member(404, 404), ...outsiders, agentToken: 404, otherAgentToken: 403 },
       },
     ]
 
