@@ -33,6 +33,7 @@ import {
   revoke,
   workspacePermission,
 } from '@/host/directory'
+import { loadDotEnv } from '@/host/env-file'
 
 const USAGE = `usage: npm run host:admin -- <command>
   list-users
@@ -162,6 +163,7 @@ async function main(argv: string[]) {
     process.stdout.write(`${USAGE}\n`)
     return 0
   }
+  loadDotEnv()
   const config = loadHostConfig()
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,

@@ -2,9 +2,11 @@
 
 import { ConfigError } from '@/lib/parlant/config'
 import { DataFolderBusyError } from '@/host/db/folder-lock'
-import { startHost } from '@/host/server'
+import { loadDotEnv } from '@/host/env-file'
+import { PortInUseError, startHost } from '@/host/server'
 
 async function main() {
+  const envFile = loadDotEnv()
   const host = await startHost()
   const { identity } = host
   process.stdout.write(
@@ -12,7 +14,8 @@ async function main() {
       '',
       `Sim ⇄ Parlant bridge is running at ${host.url}`,
       `  database: ${host.database.engine}   parlant: ${host.bridgeConfig.parlantServerUrl ?? 'in-process emulator'}`,
-      `  dev workspace: ${identity.workspaceId}`,
+      `  dev user: ${identity.userId}   dev workspace: ${identity.workspaceId}`,
+      ...(envFile ? [`  settings read from ${envFile} (the environment wins over it)`] : []),
       identity.created
         ? `  dev API key (also in ${host.config.dataDir}/dev-api-key): ${identity.apiKey}`
         : `  dev API key: see ${host.config.dataDir}/dev-api-key`,
@@ -35,7 +38,9 @@ async function main() {
 
 main().catch((error: unknown) => {
   const message =
-    error instanceof ConfigError || error instanceof DataFolderBusyError
+    error instanceof ConfigError ||
+    error instanceof DataFolderBusyError ||
+    error instanceof PortInUseError
       ? error.message
       : error instanceof Error
         ? error.stack

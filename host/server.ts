@@ -4,7 +4,7 @@
  * configured. `startHost()` is what `npm start` runs and what tests start on port 0.
  */
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createLogger } from '@sim/logger'
 import { generateId } from '@sim/utils/id'
@@ -56,12 +56,37 @@ export interface RunningHost {
   close(): Promise<void>
 }
 
+/** The host's port is taken by another process; the message says which variable moves it. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError'
+
+  constructor(hostname: string, port: number) {
+    super(
+      `Port ${port} on ${hostname} is already in use (another host still running?). Stop it, or set PORT to a free port, e.g. PORT=${port + 1} npm start`
+    )
+  }
+}
+
+/** Rejects with `PortInUseError` when `port` cannot be bound on `hostname` (0 is always free). */
+async function assertPortFree(hostname: string, port: number) {
+  if (port === 0) return
+  await new Promise<void>((resolve, reject) => {
+    const probe = createNetServer()
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(hostname, port) : error)
+    )
+    probe.listen({ port, host: hostname, exclusive: true }, () => probe.close(() => resolve()))
+  })
+}
+
 /** Boots the host: settings, database and migrations, dev identity, HTTP server. */
 export async function startHost(options: StartHostOptions = {}): Promise<RunningHost> {
   const env = options.env ?? process.env
   const config = loadHostConfig(env)
   const bridgeConfig = loadBridgeConfig(env)
   const logger = createLogger('ParlantBridgeHost')
+  // Before anything is opened: a taken port is the commonest reason a start fails.
+  await assertPortFree(config.hostname, options.port ?? config.port)
 
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -172,7 +197,13 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   }) as Server
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
-    server.once('error', reject)
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(config.hostname, options.port ?? config.port)
+          : error
+      )
+    )
   })
   const port = (server.address() as AddressInfo).port
   const url = `http://${config.hostname}:${port}`
