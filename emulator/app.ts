@@ -173,7 +173,20 @@ export function createEmulatorApp(ctx: AppContext) {
   app.route('/guidelines', guidelinesRouter(api))
   app.route('/tags', tagsRouter(api))
 
-  app.notFound((c) => c.json({ detail: 'Not Found' }, 404))
+  // Starlette's answers for a path no route has (404) and for a known path with another method
+  // (405, naming the allowed ones).
+  const routes = app.routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => ({
+      method: r.method,
+      pattern: new RegExp(`^${r.path.replace(/\/:[^/]+/g, '/[^/]+').replace(/\/$/, '')}/?$`),
+    }))
+  app.notFound((c) => {
+    const allowed = routes.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method)
+    if (allowed.length === 0) return c.json({ detail: 'Not Found' }, 404)
+    c.header('allow', [...new Set(allowed)].join(', '))
+    return c.json({ detail: 'Method Not Allowed' }, 405)
+  })
   app.onError((error, c) => errorResponse(c, error))
   return app
 }

@@ -1,7 +1,7 @@
 /** `GET /healthz`, restated from Parlant's `tests/api/test_app.py` and `core/health`. */
 import { emulatorPerFile, sleep } from './support'
 
-const { ok } = emulatorPerFile()
+const { call, ok } = emulatorPerFile()
 
 describe('Parlant /healthz', () => {
   it('reports the overall status and the event loop check with its latency', async () => {
@@ -27,5 +27,17 @@ describe('Parlant /healthz', () => {
     expect(health.checks.event_loop.latency_ms).toBeGreaterThanOrEqual(200)
     expect(['degraded', 'unhealthy']).toContain(health.checks.event_loop.status)
     expect(health.status).toBe(health.checks.event_loop.status)
+  })
+})
+
+describe('Starlette answers for unknown routes', () => {
+  it('is 404 for an unknown path and 405 for a known path with another method', async () => {
+    const unknown = await call('GET', '/nowhere')
+    expect(unknown.status).toBe(404)
+    expect(unknown.json).toEqual({ detail: 'Not Found' })
+    const method = await call('PUT', '/agents/a')
+    expect(method.status).toBe(405)
+    expect(method.json).toEqual({ detail: 'Method Not Allowed' })
+    expect(method.headers.get('allow')).toBe('GET, PATCH, DELETE')
   })
 })
