@@ -179,7 +179,7 @@ describe.each(ENGINES)('self-healing agents on %s', (engine) => {
     // A turn says what to do, with the same reason.
     await expect(chat(failing, 'hello', 'f-1')).rejects.toMatchObject({
       code: 'agent_not_active',
-      message: `Agent "monitor-fail" is in error (${failed.lastError}); start it again`,
+      message: `Agent "monitor-fail" is in error: ${failed.lastError}`,
     })
     emulator.control.clearFaults()
     expect((await bridge.lifecycle.start(workspaceId, failing)).status).toBe('active')

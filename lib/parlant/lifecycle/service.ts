@@ -109,6 +109,14 @@ function isUniqueViolation(error: unknown): boolean {
   return false
 }
 
+/** What a turn refused by an agent in `error` says: its reason, and what to do only once. */
+function errorHint(lastError: string | null) {
+  if (!lastError) return 'is in error; start it again'
+  return /start (it|the agent) again/i.test(lastError)
+    ? `is in error: ${lastError}`
+    : `is in error (${lastError}); start it again`
+}
+
 /** Never keeps the process alive by itself: a pending cleanup must not delay shutdown. */
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
 
@@ -529,7 +537,7 @@ export function createLifecycleService(deps: {
       if (row.status !== 'active' || !row.parlantAgentId) {
         const hint =
           row.status === 'error'
-            ? `is in error (${row.lastError ?? 'unknown reason'}); start it again`
+            ? errorHint(row.lastError)
             : row.status === 'starting'
               ? 'is still starting; try again in a moment'
               : `is ${row.status}; start it first`
