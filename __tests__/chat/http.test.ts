@@ -39,13 +39,13 @@ describe.each(ENGINES)('chat over HTTP (%s)', (engine) => {
     await dropDb?.()
   })
 
-  it('answers a tool call and posts one message for a retried execution block', async () => {
+  it('answers a tool call and posts one message for a retried tool call (same callId)', async () => {
     const body = {
       _context: { workspaceId },
       agentId,
       message: 'where is my order?',
       executionId: 'exec-42',
-      blockId: 'block-7',
+      callId: 'call-7',
     }
     const first = await api<{ success: boolean; output: { content: string; traceId: string } }>(
       host.url,

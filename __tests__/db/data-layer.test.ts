@@ -103,6 +103,7 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
       id: `conv-${ws.id}`,
       workspaceId: ws.id,
       workspaceAgentId: agentId,
+      callerKey: `user:${ownerId}`,
       conversationKey: 'k',
       parlantCustomerId: 'c',
     })
@@ -257,6 +258,7 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
       id: `bulk-conv-${a.id}`,
       workspaceId: a.workspaceId,
       workspaceAgentId: a.id,
+      callerKey: 'user:bulk',
       conversationKey: `key-${a.id}`,
       parlantCustomerId: 'c',
     }))
@@ -293,7 +295,7 @@ describe.each(ENGINES)('data layer on %s', (engine) => {
       'reconciler scan': sql`select id from workspace_agents where status in ('starting', 'stopping')`,
       'token by hash': sql`select * from agent_auth_tokens where token_hash = 'hash-bulk-agent-7-7'`,
       'tokens of agent': sql`select * from agent_auth_tokens where workspace_id = 'bulk-ws-7' and workspace_agent_id = 'bulk-agent-7-7'`,
-      'conversation by key': sql`select * from agent_conversations where workspace_agent_id = 'bulk-agent-7-7' and conversation_key = 'key-bulk-agent-7-7'`,
+      'conversation by key': sql`select * from agent_conversations where workspace_agent_id = 'bulk-agent-7-7' and caller_key = 'user:bulk' and conversation_key = 'key-bulk-agent-7-7'`,
       'open presence of agent': sql`select * from agent_sessions where workspace_id = 'bulk-ws-7' and workspace_agent_id = 'bulk-agent-7-0' and ended_at is null`,
       'open presence of node': sql`select id from agent_sessions where node_id = 'node-3' and ended_at is null`,
     }

@@ -12,6 +12,7 @@ export const BRIDGE_ERROR_STATUS = {
   agent_not_active: 409,
   quota_exceeded: 409,
   turn_in_progress: 409,
+  idempotency_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

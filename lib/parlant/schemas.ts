@@ -53,6 +53,40 @@ export function hasLoneSurrogate(value: string) {
 }
 
 /**
+ * `value` made storable: lone surrogates and NUL become U+FFFD. For text the bridge does not
+ * choose (Parlant's replies) and must record anyway — refusing it after the message was posted
+ * would only invite a second post.
+ */
+export function toStorableText(value: string): string {
+  if (!value.includes('\u0000') && !hasLoneSurrogate(value)) return value
+  let out = ''
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += value.slice(i, i + 2)
+        i++
+      } else out += '\ufffd'
+    } else if ((code >= 0xdc00 && code <= 0xdfff) || code === 0) out += '\ufffd'
+    else out += value.charAt(i)
+  }
+  return out
+}
+
+/** Every string (and key) in a JSON value made storable (`toStorableText`). */
+export function toStorable<T>(value: T): T {
+  if (typeof value === 'string') return toStorableText(value) as T
+  if (Array.isArray(value)) return value.map((item) => toStorable(item)) as T
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [toStorableText(key), toStorable(item)])
+    ) as T
+  }
+  return value
+}
+
+/**
  * Text PostgreSQL can store and every JSON peer can read: well-formed Unicode without NUL. Every
  * string the bridge accepts passes this one check, so a bad one is a 400 naming its field before
  * anything is written or posted.

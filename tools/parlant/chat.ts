@@ -1,3 +1,4 @@
+import { generateId } from '@sim/utils/id'
 import {
   arr,
   baseBody,
@@ -135,6 +136,9 @@ export const parlantChatTool: ToolConfig<ParlantChatParams, ParlantChatResponse>
             : undefined,
         autoStart: params.autoStart ?? true,
         executionId: params._context?.executionId,
+        // One id per call: Sim's transport resends this very body on a retry (deduplicated by the
+        // bridge), while every other call (another block, loop iteration or branch) is a new send.
+        callId: generateId(),
       }),
   },
   transformResponse: (response) => readEnvelope(response, chatOutput),

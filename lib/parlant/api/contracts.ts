@@ -141,7 +141,8 @@ export const toolChatBodySchema = z.object({
   deadlineMs: deadlineMsSchema.optional(),
   autoStart: z.boolean({ error: 'must be true or false' }).optional(),
   executionId: entityIdSchema.optional(),
-  blockId: entityIdSchema.optional(),
+  /** Minted by the tool once per call: a resend of that call is deduplicated, nothing else. */
+  callId: entityIdSchema.optional(),
 })
 
 /** The transcript tool: a conversation by key (default the execution's own, as chat makes it). */

@@ -4,7 +4,6 @@
  * query and body against it first (400 naming the field, before anything changes), then the
  * handler checks permission and acts through the lifecycle, token or chat service.
  */
-import { createHash } from 'node:crypto'
 import {
   chatParlantAgentContract,
   createParlantAgentContract,
@@ -30,7 +29,7 @@ import {
   updateParlantAgentContract,
   verifyParlantTokenContract,
 } from '@/lib/api/contracts/parlant'
-import { requireAgentAccess, requireWorkspaceAccess } from '@/lib/parlant/api/access'
+import { principalKey, requireAgentAccess, requireWorkspaceAccess } from '@/lib/parlant/api/access'
 import type { ChatTurnRequest } from '@/lib/parlant/api/chat-port'
 import { defineRoute, type RouteContext, type RouteDefinition } from '@/lib/parlant/api/router'
 import type { ConversationScope } from '@/lib/parlant/chat/history'
@@ -68,7 +67,7 @@ function conversationsOf(ctx: RouteContext) {
 
 /**
  * Checks access to the agent with `need` and scopes to the caller's own conversations (the same
- * caller rule as chat: a user's, or the agent token's machine conversations).
+ * caller rule as chat: `user:<userId>` for a user, `token:<tokenId>` for an agent token).
  */
 async function conversationScope(
   ctx: RouteContext,
@@ -77,7 +76,11 @@ async function conversationScope(
   need: 'read' | 'write'
 ): Promise<ConversationScope> {
   await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, agentId, need)
-  return { workspaceId, agentId, caller: { userId: userIdOf(ctx) } }
+  return {
+    workspaceId,
+    agentId,
+    caller: { userId: userIdOf(ctx), key: principalKey(ctx.principal) },
+  }
 }
 
 /** The conversation a tool call means: the given key, else the one chat uses for the same call. */
@@ -223,14 +226,12 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
       const { workspaceId: bodyWorkspace, ...input } = body
       const workspaceId = pickWorkspace(bodyWorkspace, query.workspaceId)
       await requireAgentAccess(ctx.deps.host, ctx.principal, workspaceId, agentId, 'write')
-      const caller =
-        ctx.principal.kind === 'user'
-          ? `user:${ctx.principal.user.userId}`
-          : `token:${ctx.principal.token.tokenId}`
+      const caller = principalKey(ctx.principal)
       const result = await sendTurn(ctx, {
         workspaceId,
         agentId,
         userId: userIdOf(ctx),
+        caller,
         message: input.message,
         conversationKey: input.conversationKey ?? `api:${caller}`,
         customerId: input.customerId,
@@ -420,21 +421,17 @@ export const BRIDGE_ROUTES: readonly RouteDefinition[] = [
         if (agent.status !== 'active') await ctx.deps.lifecycle.start(workspaceId, body.agentId)
       }
       const conversationKey = toolConversationKey(ctx, body)
-      // One execution sends a given message to a conversation once, even when the executor
-      // retries the call (Sim's `_context` carries the execution; a block id narrows it further
-      // when the caller has one).
+      // Only a retry of the same tool call is one send: the tool mints `callId` once per call
+      // (Sim's transport retries resend that body), so blocks, loop iterations and parallel
+      // branches that send the same text are separate sends.
       const idempotencyKey =
         body.idempotencyKey ??
-        (body.executionId
-          ? `exec:${body.executionId}:${body.blockId ?? '-'}:${createHash('sha256')
-              .update(`${conversationKey}\n${body.message}`)
-              .digest('hex')
-              .slice(0, 16)}`
-          : undefined)
+        (body.callId ? `call:${body.executionId ?? '-'}:${body.callId}` : undefined)
       const result = await sendTurn(ctx, {
         workspaceId,
         agentId: body.agentId,
         userId: userIdOf(ctx),
+        caller: principalKey(ctx.principal),
         message: body.message,
         conversationKey,
         customerId: body.customerId,

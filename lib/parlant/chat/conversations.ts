@@ -15,12 +15,37 @@ export function customerIdForUser(userId: string | null): string {
   return userId ? `sim-user-${userId}` : 'guest'
 }
 
-/** Returns the conversation row for `(agent, key)`, inserting it on first use. */
+/**
+ * The Parlant customer of a chat: a caller-given id lives in the workspace's own namespace
+ * (`ws-<workspaceId>-<customerId>`), so no workspace can reach another's customers or a user's own
+ * `sim-user-…` customer by naming it; without one, the Sim user's customer (or `guest`).
+ */
+export function parlantCustomerIdFor(input: {
+  workspaceId: string
+  customerId?: string
+  userId: string | null
+}): string {
+  return input.customerId === undefined
+    ? customerIdForUser(input.userId)
+    : `ws-${input.workspaceId}-${input.customerId}`
+}
+
+/**
+ * Who owns a conversation and its idempotency keys: `user:<userId>` for a user (whatever the
+ * surface: session, API key or the executor's internal token), `token:<tokenId>` for an agent
+ * token (each token its own caller). Another caller's key is another conversation.
+ */
+export function callerKeyOf(request: { caller?: string; userId: string | null }): string {
+  return request.caller ?? (request.userId ? `user:${request.userId}` : 'token:unknown')
+}
+
+/** Returns the conversation row for `(agent, caller, key)`, inserting it on first use. */
 export async function getOrCreateConversation(
   db: BridgeDatabase,
   input: {
     workspaceId: string
     agentId: string
+    callerKey: string
     conversationKey: string
     customerId: string
     userId: string | null
@@ -35,26 +60,32 @@ export async function getOrCreateConversation(
       id: generateId(),
       workspaceId: input.workspaceId,
       workspaceAgentId: input.agentId,
+      callerKey: input.callerKey,
       conversationKey: input.conversationKey,
       parlantCustomerId: input.customerId,
       createdBy: input.userId,
     })
     .onConflictDoNothing({
-      target: [agentConversations.workspaceAgentId, agentConversations.conversationKey],
+      target: [
+        agentConversations.workspaceAgentId,
+        agentConversations.callerKey,
+        agentConversations.conversationKey,
+      ],
     })
   const row = await findConversation(db, input)
   if (!row) throw new Error('conversation row vanished after insert')
   return row
 }
 
-/** The conversation row of `(agent, key)` in the workspace, if it exists. */
+/** The conversation row of `(agent, caller, key)` in the workspace, if it exists. */
 export async function findConversation(
   db: BridgeDatabase,
-  input: { workspaceId: string; agentId: string; conversationKey: string }
+  input: { workspaceId: string; agentId: string; callerKey: string; conversationKey: string }
 ): Promise<AgentConversationRow | undefined> {
   const [row] = await conversationByKey(db).execute({
     workspaceId: input.workspaceId,
     agentId: input.agentId,
+    callerKey: input.callerKey,
     conversationKey: input.conversationKey,
   })
   return row
@@ -69,6 +100,7 @@ const conversationByKey = preparedFor((db) =>
       and(
         eq(agentConversations.workspaceId, sql.placeholder('workspaceId')),
         eq(agentConversations.workspaceAgentId, sql.placeholder('agentId')),
+        eq(agentConversations.callerKey, sql.placeholder('callerKey')),
         eq(agentConversations.conversationKey, sql.placeholder('conversationKey'))
       )
     )

@@ -3,11 +3,12 @@
  * bridge's rows), one conversation's messages (from its Parlant session's events), and ending one
  * (its Parlant session deleted, its row removed, so the key starts afresh on the next chat).
  *
- * Caller scoping: a conversation belongs to the caller who opened it — a user sees the ones they
- * created, an agent token the ones machine callers created for its agent (`createdBy` null).
- * Anyone else's conversation is answered exactly like a missing one (404).
+ * Caller scoping (`callerKeyOf`): a conversation belongs to the caller who opened it — a user
+ * (`user:<userId>`, whatever the surface) sees the ones they opened, an agent token
+ * (`token:<tokenId>`) the ones it opened. Anyone else's conversation is answered exactly like a
+ * missing one (404).
  */
-import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm'
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm'
 import type {
   ConversationMessage,
   ConversationMessages,
@@ -27,6 +28,8 @@ import type { BridgeHost } from '@/lib/parlant/ports'
 /** Who asks: a Sim user, or (null) a machine caller holding the agent's token. */
 export interface ConversationCaller {
   userId: string | null
+  /** The caller's key (`user:<userId>` or `token:<tokenId>`), as chat records it. */
+  key: string
 }
 
 /** Where a conversation is: workspace, agent and the caller it must belong to. */
@@ -90,7 +93,7 @@ function ownedBy(scope: ConversationScope): SQL {
   return and(
     eq(c.workspaceId, scope.workspaceId),
     eq(c.workspaceAgentId, scope.agentId),
-    scope.caller.userId === null ? isNull(c.createdBy) : eq(c.createdBy, scope.caller.userId)
+    eq(c.callerKey, scope.caller.key)
   ) as SQL
 }
 

@@ -4,20 +4,44 @@
  * the final result. A retried send finds the row: a completed one returns its result; a pending
  * or failed one is resumed with the same bridge message id, so the message is never posted twice.
  */
+import { createHash } from 'node:crypto'
 import { generateId } from '@sim/utils/id'
 import { and, eq, sql } from 'drizzle-orm'
 import { preparedFor } from '@/lib/parlant/db/prepared'
 import { type AgentChatTurnRow, agentChatTurns, agentConversations } from '@/lib/parlant/db/schema'
+import { BridgeError } from '@/lib/parlant/errors'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
-import type { ChatTurnResult } from '@/lib/parlant/schemas'
+import { type ChatTurnResult, toStorableText } from '@/lib/parlant/schemas'
 
-/** Returns the turn row of `(conversation, key)`, creating a pending one on first use. */
+/**
+ * What an idempotency key stands for: the message and the customer it is sent as. A key reused
+ * with anything else is another request, refused with 409 `idempotency_conflict`.
+ */
+export function requestHashOf(request: { message: string; customerId?: string }): string {
+  return createHash('sha256')
+    .update(JSON.stringify([request.message, request.customerId ?? null]))
+    .digest('hex')
+}
+
+function idempotencyConflict() {
+  return new BridgeError(
+    'idempotency_conflict',
+    'This idempotency key was already used for a different request; use a new key for a new message',
+    [{ field: 'idempotencyKey', message: 'was already used with a different request' }]
+  )
+}
+
+/**
+ * Returns the turn row of `(conversation, key)`, creating a pending one on first use; a key first
+ * used for another request (`requestHash`) is refused with 409 `idempotency_conflict`.
+ */
 export async function getOrCreateTurn(
   db: BridgeDatabase,
   input: {
     workspaceId: string
     conversationId: string
     idempotencyKey: string
+    requestHash: string
     userId: string | null
   }
 ): Promise<{ turn: AgentChatTurnRow; created: boolean }> {
@@ -26,6 +50,7 @@ export async function getOrCreateTurn(
     workspaceId: input.workspaceId,
     conversationId: input.conversationId,
     idempotencyKey: input.idempotencyKey,
+    requestHash: input.requestHash,
     bridgeMessageId: generateId(),
     createdBy: input.userId,
   })
@@ -42,6 +67,9 @@ export async function getOrCreateTurn(
     )
     .limit(1)
   if (!existing) throw new Error('turn row vanished after insert')
+  // Rows from before request hashes were kept (null) are trusted as they were.
+  if (existing.requestHash !== null && existing.requestHash !== input.requestHash)
+    throw idempotencyConflict()
   return { turn: existing, created: false }
 }
 
@@ -60,6 +88,7 @@ const turnStatements = preparedFor((db) => ({
       workspaceId: sql.placeholder('workspaceId'),
       conversationId: sql.placeholder('conversationId'),
       idempotencyKey: sql.placeholder('idempotencyKey'),
+      requestHash: sql.placeholder('requestHash'),
       bridgeMessageId: sql.placeholder('bridgeMessageId'),
       createdBy: sql.placeholder('createdBy'),
     })
@@ -106,7 +135,7 @@ export async function failTurn(
 ) {
   await db
     .update(agentChatTurns)
-    .set({ status: 'failed', error: error.slice(0, 2000), updatedAt: new Date() })
+    .set({ status: 'failed', error: toStorableText(error.slice(0, 2000)), updatedAt: new Date() })
     .where(and(eq(agentChatTurns.workspaceId, workspaceId), eq(agentChatTurns.id, turnId)))
 }
 

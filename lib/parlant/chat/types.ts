@@ -11,10 +11,19 @@ export interface ChatRequest {
   agentId: string
   /** The calling Sim user; null for machine callers (agent tokens). */
   userId: string | null
+  /**
+   * Who calls (`user:<userId>` or `token:<tokenId>`, see `callerKeyOf`): conversation and
+   * idempotency keys are scoped to it. Default: `user:<userId>`, or `token:unknown` without one.
+   */
+  caller?: string
   message: string
   /** Maps to one Parlant session; a Sim chat id, or one per workflow execution. */
   conversationKey: string
-  /** Caller-given Parlant customer id; default `sim-user-<userId>` (or `guest` without a user). */
+  /**
+   * Caller-given customer id, scoped to the workspace (`parlantCustomerIdFor`); default the Sim
+   * user's own customer (`sim-user-<userId>`, or `guest` without a user). Fixed when the
+   * conversation is created: another one on an existing conversation is refused (409).
+   */
   customerId?: string
   /** A retried request with the same key returns the recorded turn and never posts twice. */
   idempotencyKey?: string

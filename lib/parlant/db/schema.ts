@@ -118,6 +118,11 @@ export const agentConversations = pgTable(
     workspaceAgentId: text('workspace_agent_id')
       .notNull()
       .references(() => workspaceAgents.id, { onDelete: 'cascade' }),
+    /**
+     * Who owns the conversation (`user:<userId>` or `token:<tokenId>`): keys are scoped to it, so
+     * another caller's same key is another conversation. See `callerKeyOf`.
+     */
+    callerKey: text('caller_key').notNull(),
     conversationKey: text('conversation_key').notNull(),
     parlantSessionId: text('parlant_session_id'),
     parlantCustomerId: text('parlant_customer_id').notNull(),
@@ -129,8 +134,9 @@ export const agentConversations = pgTable(
     updatedAt: timestamp('updated_at').notNull().defaultNow(),
   },
   (table) => [
-    uniqueIndex('agent_conversations_agent_key_unique').on(
+    uniqueIndex('agent_conversations_agent_caller_key_unique').on(
       table.workspaceAgentId,
+      table.callerKey,
       table.conversationKey
     ),
     index('agent_conversations_workspace_agent_idx').on(table.workspaceId, table.workspaceAgentId),
@@ -158,6 +164,8 @@ export const agentChatTurns = pgTable(
       .notNull()
       .references(() => agentConversations.id, { onDelete: 'cascade' }),
     idempotencyKey: text('idempotency_key').notNull(),
+    /** SHA-256 of what the key was first used for: a reuse with another request is refused. */
+    requestHash: text('request_hash'),
     bridgeMessageId: text('bridge_message_id').notNull(),
     parlantEventId: text('parlant_event_id'),
     parlantEventOffset: integer('parlant_event_offset'),

@@ -5,11 +5,12 @@
  */
 import { generateId } from '@sim/utils/id'
 import {
-  customerIdForUser,
+  callerKeyOf,
   findConversation,
   getOrCreateConversation,
+  parlantCustomerIdFor,
 } from '@/lib/parlant/chat/conversations'
-import { getOrCreateTurn, readTurn } from '@/lib/parlant/chat/idempotency'
+import { getOrCreateTurn, readTurn, requestHashOf } from '@/lib/parlant/chat/idempotency'
 import type { HeldLease, LeaseManager } from '@/lib/parlant/chat/lease'
 import type { TurnContext } from '@/lib/parlant/chat/steps/context'
 import type { PostedMessage } from '@/lib/parlant/chat/turn'
@@ -37,6 +38,19 @@ function recorded(result: ChatTurnResult): ChatTurnResult {
   return { ...result, sessionRenewed: result.sessionRenewed ?? false }
 }
 
+function customerConflict() {
+  return new BridgeError(
+    'conflict',
+    'This conversation already belongs to another customer; use a new conversationKey for this customer',
+    [
+      {
+        field: 'customerId',
+        message: 'differs from the customer this conversation was started with',
+      },
+    ]
+  )
+}
+
 /** Either the turn to run, or the recorded result of an already completed one. */
 export type OpenedTurn = { done: ChatTurnResult } | { open: OpenTurn }
 
@@ -48,27 +62,33 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
   const { deps, request, base, scope, state } = ctx
   const db = deps.host.db
   if (scope.abortReason() === scope.stopped) throw scope.stopped
+  // Keys are the caller's own: another caller's same key is another conversation.
+  const scoped = { ...base, callerKey: callerKeyOf(request) }
+  const customerId = parlantCustomerIdFor(request)
   // Two independent reads side by side; the conversation row is only created (below) once the
   // agent is known to be active, so a refused send writes nothing.
   const [agent, existing] = await Promise.all([
     deps.resolveActiveAgent(request.workspaceId, request.agentId),
-    findConversation(db, base),
+    findConversation(db, scoped),
   ])
+  // A conversation's customer is fixed when it is created; a different one posts nothing.
+  if (existing && request.customerId !== undefined && existing.parlantCustomerId !== customerId)
+    throw customerConflict()
   state.agentCheckedAt = Date.now()
   const parlantAgentId = agent.parlantAgentId
   if (!parlantAgentId)
     throw new BridgeError('agent_not_active', 'The agent is not provisioned on Parlant yet')
   const conversation =
     existing ??
-    (await getOrCreateConversation(db, {
-      ...base,
-      customerId: request.customerId ?? customerIdForUser(request.userId),
-      userId: request.userId,
-    }))
+    (await getOrCreateConversation(db, { ...scoped, customerId, userId: request.userId }))
+  // Two first sends racing with different customers: the loser finds the winner's row.
+  if (request.customerId !== undefined && conversation.parlantCustomerId !== customerId)
+    throw customerConflict()
   const { turn, created } = await getOrCreateTurn(db, {
     workspaceId: request.workspaceId,
     conversationId: conversation.id,
     idempotencyKey: request.idempotencyKey ?? generateId(),
+    requestHash: requestHashOf(request),
     userId: request.userId,
   })
   if (turn.status === 'completed' && turn.result) return { done: recorded(turn.result) }

@@ -9,7 +9,7 @@ import type { TurnOutcome } from '@/lib/parlant/chat/turn'
 import type { BridgeError } from '@/lib/parlant/errors'
 import { bridgeGuidelineIdOf } from '@/lib/parlant/lifecycle/provision'
 import { agentRoom, PARLANT_EVENTS, type TurnEndEvent } from '@/lib/parlant/realtime/events'
-import type { ChatTurnResult } from '@/lib/parlant/schemas'
+import { type ChatTurnResult, toStorable } from '@/lib/parlant/schemas'
 
 const MANUAL_MODE_CONTENT =
   'This conversation is in manual mode (handed off to a human agent), so the AI agent will not reply.'
@@ -23,7 +23,9 @@ export async function settleCompleted(
 ): Promise<ChatTurnResult> {
   const { deps, request, base } = ctx
   const completedAt = deps.host.clock.now()
-  const result: ChatTurnResult = {
+  // What Parlant said is recorded as it can be stored: a reply with a NUL or a cut emoji must not
+  // fail the turn after its message was posted.
+  const result: ChatTurnResult = toStorable({
     content:
       outcome.outcome === 'manual_mode'
         ? MANUAL_MODE_CONTENT
@@ -46,7 +48,7 @@ export async function settleCompleted(
       completedAt: completedAt.toISOString(),
       durationMs: completedAt.getTime() - ctx.startedAt.getTime(),
     },
-  }
+  })
   await settleTurn(deps.host.db, {
     workspaceId: request.workspaceId,
     turnId: turn.turnId,
