@@ -85,7 +85,8 @@ describe.each(ENGINES)('keys, callers and customers on %s', (engine) => {
     for (const message of ['yes', 'something else', 'yes']) answers.push(await call(message))
     const traces = answers.map((a) => (a.body.output as Turn).traceId)
     expect(new Set(traces).size).toBe(3)
-    expect((answers[2]?.body.output as Turn).content).toBe('I received your message: "yes"')
+    const third = answers[2] as { body: Record<string, unknown> }
+    expect((third.body.output as Turn).content).toBe('I received your message: "yes"')
     expect(sent('yes')).toBe(2)
   })
 
@@ -196,7 +197,7 @@ describe.each(ENGINES)('keys, callers and customers on %s', (engine) => {
     const keys = (listed.body.conversations as Array<{ conversationKey: string }>).map(
       (c) => c.conversationKey
     )
-    expect(keys.sort()).toEqual(['api:user:' + f.host.identity.userId, 'shared-key'].sort())
+    expect(keys.sort()).toEqual([`api:user:${f.host.identity.userId}`, 'shared-key'].sort())
   })
 
   it("a conversation's customer is fixed: another customerId → 409 naming it, nothing posted", async () => {
