@@ -11,6 +11,7 @@ import {
   ParlantTimeout,
   ParlantUnavailable,
 } from '@/lib/parlant/client'
+import type { BridgeLogger } from '@/lib/parlant/ports'
 
 /** What `/health` says about Parlant. */
 export interface ParlantHealth {
@@ -22,6 +23,9 @@ export interface ParlantHealth {
 }
 
 const CACHE_MS = 1000
+
+/** The probe's failures are its answer: logging each one would flood the log while Parlant is down. */
+const quiet: BridgeLogger = { debug() {}, info() {}, warn() {}, error() {} }
 
 /** `url` without user info, query or fragment (it is shown to anyone who can reach `/health`). */
 export function displayUrl(url: string): string {
@@ -62,6 +66,7 @@ export function createParlantProbe(options: { baseUrl: string; apiKey?: string }
     retry: false,
     breaker: false,
     timeouts: { defaultMs: 1000 },
+    logger: quiet,
   })
   let cached: { at: number; pending: Promise<ParlantHealth> } | undefined
 
