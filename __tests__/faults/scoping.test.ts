@@ -240,6 +240,16 @@ describe.each(ENGINES)('keys, callers and customers on %s', (engine) => {
     )
     const session = f.emulator.control.store.sessions.get(turnOf(alice).sessionId)
     expect(session?.dto.customer_id).toBe(`ws-${f.workspaceId}-alice`)
+    // Listed with the customer id as the caller gave it.
+    const listed = await f.call(
+      'GET',
+      `/api/parlant/agents/${agentId}/conversations?workspaceId=${f.workspaceId}`,
+      f.adminKey
+    )
+    const desk = (
+      listed.body.conversations as Array<{ conversationKey: string; customerId: string }>
+    ).find((c) => c.conversationKey === 'desk')
+    expect(desk?.customerId).toBe('alice')
   })
 
   it("another workspace cannot attach its chats to a user's Parlant customer", async () => {

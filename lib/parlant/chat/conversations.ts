@@ -30,6 +30,14 @@ export function parlantCustomerIdFor(input: {
     : `ws-${input.workspaceId}-${input.customerId}`
 }
 
+/** The customer id as its caller gave it (the workspace namespace of `parlantCustomerIdFor` off). */
+export function callerCustomerId(workspaceId: string, parlantCustomerId: string): string {
+  const prefix = `ws-${workspaceId}-`
+  return parlantCustomerId.startsWith(prefix)
+    ? parlantCustomerId.slice(prefix.length)
+    : parlantCustomerId
+}
+
 /**
  * Who owns a conversation and its idempotency keys: `user:<userId>` for a user (whatever the
  * surface: session, API key or the executor's internal token), `token:<tokenId>` for an agent

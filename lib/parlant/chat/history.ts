@@ -14,6 +14,7 @@ import type {
   ConversationMessages,
   ConversationSummary,
 } from '@/lib/parlant/api/contracts'
+import { callerCustomerId } from '@/lib/parlant/chat/conversations'
 import {
   isPreamble,
   type MessageEvent,
@@ -216,7 +217,7 @@ export function createConversationService(deps: {
       return {
         conversations: shown.map((row) => ({
           conversationKey: row.conversationKey,
-          customerId: row.customerId,
+          customerId: callerCustomerId(scope.workspaceId, row.customerId),
           createdAt: timestampTextToIso(row.createdText),
           lastMessageAt: timestampTextToIso(row.lastText),
           preview: row.preview || null,
