@@ -170,6 +170,8 @@ export async function createParlantSession(
   parlant: ParlantClient,
   input: {
     parlantAgentId: string
+    /** The agent's parameters: Parlant's place for per-conversation context is session metadata. */
+    parameters?: Record<string, string | number | boolean | null>
     customerId: string
     workspaceId: string
     agentId: string
@@ -202,6 +204,9 @@ export async function createParlantSession(
         conversation_key: input.conversationKey,
         workspace_id: input.workspaceId,
         workspace_agent_id: input.agentId,
+        ...(input.parameters && Object.keys(input.parameters).length > 0
+          ? { parameters: input.parameters }
+          : {}),
       },
     },
     { signal }

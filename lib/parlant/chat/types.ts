@@ -42,6 +42,8 @@ export interface ActiveAgent {
   workspaceId: string
   parlantAgentId: string | null
   agentName?: string
+  /** The agent's configuration; its `parameters` go into each new Parlant session's metadata. */
+  agentConfig?: { parameters?: Record<string, string | number | boolean | null> }
 }
 
 /** Tunables; tests shrink the waits. */

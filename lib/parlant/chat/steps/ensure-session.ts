@@ -36,6 +36,7 @@ export async function ensureSession(
       deps.parlant,
       {
         parlantAgentId: turn.parlantAgentId,
+        parameters: turn.parameters,
         customerId: row?.parlantCustomerId ?? turn.parlantCustomerId,
         ...base,
         conversationId: turn.conversationId,

@@ -21,6 +21,8 @@ import type { ChatTurnResult } from '@/lib/parlant/schemas'
 /** A turn this send owns: its rows, its lease and what an earlier attempt already posted. */
 export interface OpenTurn {
   parlantAgentId: string
+  /** The agent's `parameters`, for the metadata of a session this turn creates. */
+  parameters: Record<string, string | number | boolean | null>
   conversationId: string
   /** The conversation's Parlant customer as first recorded (a fallback for session creation). */
   parlantCustomerId: string
@@ -116,6 +118,7 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
     return {
       open: {
         parlantAgentId,
+        parameters: agent.agentConfig?.parameters ?? {},
         conversationId: conversation.id,
         parlantCustomerId: conversation.parlantCustomerId,
         turnId: turn.id,
