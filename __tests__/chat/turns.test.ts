@@ -8,7 +8,7 @@ import { createChatService } from '@/lib/parlant/chat'
 import { createParlantClient, type ParlantEvent } from '@/lib/parlant/client'
 import { agentChatTurns } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
-import { type ChatEventPayload, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
+import { type ChatEventPayload, callerRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases'
 import { type Bed, createBed, FAST, provisionAgent, recordingHost, resolveFrom } from './support'
 
@@ -86,7 +86,8 @@ describe.each(ENGINES)('chat turns on %s', (engine) => {
     ])
     expect(chatEvents.every((e) => e.traceId === result.traceId)).toBe(true)
     expect(bed.published.at(-1)).toMatchObject({
-      room: `parlant-agent:${agent.agentId}`,
+      // Only to the caller's own room of the agent.
+      room: callerRoom(agent.agentId, `user:${bed.user.id}`),
       event: PARLANT_EVENTS.turnComplete,
       payload: { content: 'Refunds take 5 business days.', outcome: 'replied' },
     })

@@ -76,12 +76,15 @@ describe.each(ENGINES)('realtime on the standalone host (%s)', (engine) => {
     await dropDb?.()
   })
 
-  it('delivers status and chat events of the agent to an authorized member, in order', async () => {
+  it("delivers status events to every member, chat events and turn results only to the conversation's caller", async () => {
     const socket = await socketFor(bob.apiKey)
+    const owner = await socketFor(ownerKey)
     const received = record(socket)
+    const mine = record(owner)
     expect(await join(socket, { workspaceId, agentId })).toEqual({ ok: true })
+    expect(await join(owner, { workspaceId, agentId })).toEqual({ ok: true })
 
-    const done = next(socket, PARLANT_EVENTS.turnComplete)
+    const done = next(owner, PARLANT_EVENTS.turnComplete)
     const { result } = await chat('hello there')
     expect(result.content).toBe('Hello from the bridge!')
     await done
@@ -90,7 +93,7 @@ describe.each(ENGINES)('realtime on the standalone host (%s)', (engine) => {
     await stopped
     await api(host.url, ownerKey, 'POST', `/api/parlant/agents/${agentId}/start`, { workspaceId })
 
-    const chatEvents = received.filter((r) => r.event === PARLANT_EVENTS.chatEvent)
+    const chatEvents = mine.filter((r) => r.event === PARLANT_EVENTS.chatEvent)
     const offsets = chatEvents.map((r) => r.payload.offset as number)
     expect(offsets).toEqual([...offsets].sort((a, b) => a - b))
     expect(chatEvents.map((r) => r.payload.status ?? r.payload.source)).toEqual([
@@ -105,14 +108,18 @@ describe.each(ENGINES)('realtime on the standalone host (%s)', (engine) => {
       chatEvents.find((r) => r.payload.kind === 'message' && r.payload.source === 'ai_agent')
         ?.payload.text
     ).toBe('Hello from the bridge!')
-    const order = received.map((r) => r.event)
+    const order = mine.map((r) => r.event)
     const completeAt = order.indexOf(PARLANT_EVENTS.turnComplete)
     expect(completeAt).toBeGreaterThan(order.lastIndexOf(PARLANT_EVENTS.chatEvent))
+    expect(order.indexOf(PARLANT_EVENTS.status)).toBeGreaterThan(completeAt)
+    // Bob, a reader, sees the agent's status but none of the owner's chat (as over HTTP: 404).
     const statuses = received
       .filter((r) => r.event === PARLANT_EVENTS.status)
       .map((r) => r.payload.status)
     expect(statuses.slice(0, 2)).toEqual(['stopping', 'inactive'])
-    expect(order.indexOf(PARLANT_EVENTS.status)).toBeGreaterThan(completeAt)
+    expect(received.map((r) => r.event)).not.toContain(PARLANT_EVENTS.chatEvent)
+    expect(received.map((r) => r.event)).not.toContain(PARLANT_EVENTS.turnComplete)
+    expect(JSON.stringify(received)).not.toContain('hello there')
 
     const open = await host.database.db
       .select()
@@ -181,7 +188,7 @@ describe.each(ENGINES)('realtime on the standalone host (%s)', (engine) => {
 
     // Neither receives the agent's events.
     const heard = [...record(outsider), ...record(member)]
-    const watcher = await socketFor(bob.apiKey)
+    const watcher = await socketFor(ownerKey)
     await join(watcher, { workspaceId, agentId })
     const done = next(watcher, PARLANT_EVENTS.turnComplete)
     await chat('hello again', 'refusals')
@@ -208,13 +215,36 @@ describe.each(ENGINES)('realtime on the standalone host (%s)', (engine) => {
       error: { code: 'not_found' },
     })
     await expect(connect(host.url, 'plnt_not-a-real-token')).rejects.toThrow(/Invalid/)
+
+    // The token hears its own chats; the owner's chat and the token's stay apart.
+    const owner = await socketFor(ownerKey)
+    expect(await join(owner, { workspaceId, agentId })).toEqual({ ok: true })
+    const tokenHeard = record(socket)
+    const ownerHeard = record(owner)
+    const ownerDone = next(owner, PARLANT_EVENTS.turnComplete)
+    await chat('hello, owner here', 'token-apart')
+    await ownerDone
+    const tokenDone = next(socket, PARLANT_EVENTS.turnComplete)
+    await api(host.url, token, 'POST', `/api/parlant/agents/${agentId}/chat`, {
+      workspaceId,
+      message: 'hello, token here',
+      conversationKey: 'token-apart',
+    })
+    await tokenDone
+    const texts = (heard: Array<{ payload: Record<string, unknown> }>) =>
+      heard.map((h) => h.payload.text).filter((t) => typeof t === 'string')
+    expect(texts(tokenHeard)).toContain('hello, token here')
+    expect(texts(tokenHeard)).not.toContain('hello, owner here')
+    expect(texts(ownerHeard)).not.toContain('hello, token here')
+    expect(tokenHeard.filter((h) => h.event === PARLANT_EVENTS.turnComplete)).toHaveLength(1)
+    expect(ownerHeard.filter((h) => h.event === PARLANT_EVENTS.turnComplete)).toHaveLength(1)
   })
 
   it('evicts a member whose permission is revoked; they stop receiving events', async () => {
     const dave = await createUser(host.database.db, { name: 'Dave', email: 'dave@example.com' })
     await grant(host.database.db, dave.id, workspaceId, 'read')
     const evictee = await socketFor(dave.apiKey)
-    const watcher = await socketFor(bob.apiKey)
+    const watcher = await socketFor(ownerKey)
     expect(await join(evictee, { workspaceId, agentId })).toEqual({ ok: true })
     expect(await join(watcher, { workspaceId, agentId })).toEqual({ ok: true })
 

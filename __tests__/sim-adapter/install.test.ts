@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { callerRoom } from '@/lib/parlant/realtime/events'
 import { DEFAULT_MAX_SOCKETS_PER_CALLER, TOO_MANY_JOINS } from '@/lib/parlant/realtime/limits'
 import { buildPlan, type CopyOp, type EditOp } from '@/scripts/install-into-sim/plan'
 import {
@@ -176,6 +177,11 @@ describe('the socket server route template', () => {
       event: 'parlant-workspace-agent',
       payload: change,
     })
+    // Chat events go to the room of the conversation's caller.
+    const room = callerRoom('a1', 'user:u1')
+    const turn = await post({ room, event: 'parlant-turn-complete', payload: { content: 'hi' } })
+    expect(turn.status).toBe(200)
+    expect(emitted.at(-1)).toMatchObject({ room, event: 'parlant-turn-complete' })
   })
 
   it('refuses a missing or wrong key, bad JSON, and rooms or events not ours', async () => {
@@ -204,7 +210,7 @@ interface FakeSocket {
   once(event: string, listener: (payload: unknown) => unknown): FakeSocket
   trigger(event: string, payload?: unknown): Promise<unknown>
   emit(event: string, payload: unknown): boolean
-  join(room: string): void
+  join(room: string | string[]): void
   leave(room: string): void
 }
 
@@ -229,7 +235,9 @@ function fakeSocket(id: string, userId: string): FakeSocket {
       socket.sent.push([event, payload])
       return true
     },
-    join: (room) => void socket.rooms.add(room),
+    join: (room) => {
+      for (const one of [room].flat()) socket.rooms.add(one)
+    },
     leave: (room) => void socket.rooms.delete(room),
   }
   return socket
@@ -364,6 +372,10 @@ describe('the socket handler template', () => {
       action: 'read',
     })
     expect(member.rooms.has('parlant-agent:a1')).toBe(true)
+    // Chat events: only of the member's own conversations (the caller room), never another's.
+    expect([...member.rooms].filter((r) => r.startsWith('parlant-caller:'))).toEqual([
+      callerRoom('a1', 'user:u1'),
+    ])
     expect(member.sent.at(-1)?.[0]).toBe('join-parlant-agent-success')
 
     const notFound = { error: 'Agent not found', code: 'not_found', retryable: false }
@@ -393,6 +405,7 @@ describe('the socket handler template', () => {
     readable.delete('a1')
     await vi.advanceTimersByTimeAsync(30_000)
     expect(socket.rooms.has('parlant-agent:a1')).toBe(false)
+    expect(socket.rooms.has(callerRoom('a1', 'user:u1'))).toBe(false)
     expect(socket.sent.at(-1)).toEqual([
       'parlant-agent-evicted',
       {

@@ -13,7 +13,12 @@ export const REALTIME_HANDLER = `import { createLogger } from '@sim/logger'
 import { authorizeRoom } from '@sim/platform-authz/rooms'
 import { ROOM_TYPES } from '@sim/realtime-protocol/rooms'
 import type { Server } from 'socket.io'
-import { agentRoom, PARLANT_EVENTS, workspaceRoom } from '@/lib/parlant/realtime/events'
+import {
+  agentRoom,
+  callerRoom,
+  PARLANT_EVENTS,
+  workspaceRoom,
+} from '@/lib/parlant/realtime/events'
 import {
   type JoinRefusal,
   type ParlantRoomManager,
@@ -68,6 +73,13 @@ function bump(member: Member, agentId: string) {
   return next
 }
 
+/** Leaves an agent's room and the socket's caller room of that agent. */
+async function leaveAgent(socket: AuthenticatedSocket, agentId: string) {
+  await socket.leave(agentRoom(agentId))
+  const { userId } = socket
+  if (userId) await socket.leave(callerRoom(agentId, callerKey({ kind: 'user', userId })))
+}
+
 /**
  * Whether \`userId\` may read the agent's room under Sim's room policy (the installer adds
  * \`parlant-agent\` to \`ROOM_MEMBERSHIP_ACTIONS\` and \`ROOM_WORKSPACE_RESOLVERS\`). The
@@ -117,14 +129,18 @@ export function setupParlantHandlers(socket: AuthenticatedSocket, _roomManager: 
           retryable: true,
         }
       }
-      await joining.join(agentRoom(payload.agentId))
+      // Status to every reader; chat events and turn results only of the user's own conversations.
+      await joining.join([
+        agentRoom(payload.agentId),
+        callerRoom(payload.agentId, callerKey({ kind: 'user', userId })),
+      ])
       member.agents.set(payload.agentId, payload.workspaceId)
       return undefined
     },
-    async leave(leaving, payload) {
+    async leave(_leaving, payload) {
       bump(member, payload.agentId)
       member.agents.delete(payload.agentId)
-      await leaving.leave(agentRoom(payload.agentId))
+      await leaveAgent(socket, payload.agentId)
     },
     async joinWorkspace(joining, { workspaceId }) {
       const { userId } = socket
@@ -174,7 +190,7 @@ async function revalidate() {
       if (member.agents.get(agentId) !== workspaceId) continue
       bump(member, agentId)
       member.agents.delete(agentId)
-      await socket.leave(agentRoom(agentId))
+      await leaveAgent(socket, agentId)
       socket.emit(PARLANT_EVENTS.evicted, {
         workspaceId,
         agentId,
@@ -269,8 +285,8 @@ const parlantEventSchema = z
       .string()
       .max(200)
       .regex(
-        /^parlant-(agent|workspace):[^:\\s]+$/,
-        'must be a parlant-agent or parlant-workspace room'
+        /^parlant-(agent|caller|workspace):[^:\\s]+$/,
+        'must be a parlant-agent, parlant-caller or parlant-workspace room'
       ),
     event: z
       .string()

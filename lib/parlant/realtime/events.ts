@@ -13,6 +13,19 @@ export function agentRoom(agentId: string) {
   return `${PARLANT_AGENT_ROOM_TYPE}:${agentId}`
 }
 
+/** The room type of one caller's conversations with an agent (chat events and turn results). */
+export const PARLANT_CALLER_ROOM_TYPE = 'parlant-caller'
+
+/**
+ * The socket.io room of one caller's conversations with an agent: chat events and turn results go
+ * only here, so a member sees their own chats and nobody else's (as over HTTP). `caller` is the
+ * conversation's owner, `user:<id>` or `token:<id>`; it is percent-encoded so the id holds no ':'
+ * (agent ids hold no '.', so the name is unambiguous).
+ */
+export function callerRoom(agentId: string, caller: string) {
+  return `${PARLANT_CALLER_ROOM_TYPE}:${agentId}.${encodeURIComponent(caller)}`
+}
+
 /** The room type of a workspace's agent list (agents created, changed, deleted). */
 export const PARLANT_WORKSPACE_ROOM_TYPE = 'parlant-workspace'
 

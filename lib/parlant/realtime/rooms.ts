@@ -2,12 +2,14 @@
  * The room manager behind `setupParlantHandlers`: who each socket is, which agent rooms it is in,
  * authorization on join (read permission on the workspace, agent in that workspace; an agent token
  * sees only its agent), presence rows, and re-authorization with eviction. Usable on its own inside
- * Sim's realtime server: `admit` each authenticated socket, then register the handlers.
+ * Sim's realtime server: `admit` each authenticated socket, then register the handlers. A joined
+ * socket is in the agent's room (status events) and in its caller's room of that agent (chat
+ * events and turn results of its own conversations only).
  */
 import type { Socket } from 'socket.io'
 import { getAgent } from '@/lib/parlant/db/queries'
 import type { BridgeHost } from '@/lib/parlant/ports'
-import { agentRoom, PARLANT_EVENTS, workspaceRoom } from '@/lib/parlant/realtime/events'
+import { agentRoom, callerRoom, PARLANT_EVENTS, workspaceRoom } from '@/lib/parlant/realtime/events'
 import type {
   AgentRoomPayload,
   JoinRefusal,
@@ -134,6 +136,7 @@ export function createParlantRoomManager(options: ParlantRoomManagerOptions): Pa
     if (!membership) return
     state.memberships.delete(agentId)
     await state.socket.leave(agentRoom(agentId))
+    await state.socket.leave(callerRoom(agentId, socketCaller(state.principal)))
     await endPresence(host.db, membership.workspaceId, membership.presenceId, host.clock.now())
   }
 
@@ -174,7 +177,12 @@ export function createParlantRoomManager(options: ParlantRoomManagerOptions): Pa
         userId: state.principal.kind === 'user' ? state.principal.userId : null,
       })
       state.memberships.set(payload.agentId, { ...payload, presenceId })
-      await socket.join(agentRoom(payload.agentId))
+      // Status to every reader; chat events and turn results only of the caller's own
+      // conversations (another member's chats are not theirs to read, as over HTTP).
+      await socket.join([
+        agentRoom(payload.agentId),
+        callerRoom(payload.agentId, socketCaller(state.principal)),
+      ])
       return undefined
     },
 

@@ -1,16 +1,17 @@
 /**
  * Step 3, run it: the turn on its Parlant session (post once, follow the events), every event
- * relayed to the agent's room, the posted event and cursor recorded as they become known, and the
- * agent re-checked now and then so a stop on another node is noticed.
+ * relayed to the room of the conversation's caller (never the whole agent room), the posted event
+ * and cursor recorded as they become known, and the agent re-checked now and then so a stop on
+ * another node is noticed.
  */
-import { advanceCursor } from '@/lib/parlant/chat/conversations'
+import { advanceCursor, callerKeyOf } from '@/lib/parlant/chat/conversations'
 import { recordPostedEventWithCursor } from '@/lib/parlant/chat/idempotency'
 import { toChatEventPayload } from '@/lib/parlant/chat/relay'
 import type { TurnContext } from '@/lib/parlant/chat/steps/context'
 import type { OpenTurn } from '@/lib/parlant/chat/steps/open-turn'
 import { runTurn, type TurnOutcome } from '@/lib/parlant/chat/turn'
 import { isBridgeError } from '@/lib/parlant/errors'
-import { agentRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
+import { callerRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 
 /** How often a running turn re-reads its agent row to notice a stop made on another node. */
 const AGENT_RECHECK_MS = 1_000
@@ -48,7 +49,7 @@ export function runOnSession(
     },
     onEvent: (event, eventCtx) =>
       ctx.publish(
-        agentRoom(request.agentId),
+        callerRoom(request.agentId, callerKeyOf(request)),
         PARLANT_EVENTS.chatEvent,
         toChatEventPayload(event, { ...base, sessionId, preamble: eventCtx.preamble })
       ),

@@ -2,13 +2,14 @@
  * Step 4, settle it: a completed turn's result recorded with the final cursor (releasing the
  * lease in the same write) and announced; a failed turn recorded and announced by its owner.
  */
+import { callerKeyOf } from '@/lib/parlant/chat/conversations'
 import { failTurn, settleTurn } from '@/lib/parlant/chat/idempotency'
 import type { TurnContext } from '@/lib/parlant/chat/steps/context'
 import type { OpenTurn } from '@/lib/parlant/chat/steps/open-turn'
 import type { TurnOutcome } from '@/lib/parlant/chat/turn'
 import type { BridgeError } from '@/lib/parlant/errors'
 import { bridgeGuidelineIdOf } from '@/lib/parlant/lifecycle/provision'
-import { agentRoom, PARLANT_EVENTS, type TurnEndEvent } from '@/lib/parlant/realtime/events'
+import { callerRoom, PARLANT_EVENTS, type TurnEndEvent } from '@/lib/parlant/realtime/events'
 import { type ChatTurnResult, toStorable } from '@/lib/parlant/schemas'
 
 const MANUAL_MODE_CONTENT =
@@ -67,7 +68,7 @@ export async function settleCompleted(
     outcome: result.outcome,
     at: completedAt.toISOString(),
   }
-  ctx.publish(agentRoom(request.agentId), PARLANT_EVENTS.turnComplete, end)
+  ctx.publish(callerRoom(request.agentId, callerKeyOf(request)), PARLANT_EVENTS.turnComplete, end)
   return result
 }
 
@@ -83,5 +84,5 @@ export async function settleFailed(ctx: TurnContext, failure: BridgeError): Prom
     error: { code: failure.code, message: failure.message },
     at: deps.host.clock.now().toISOString(),
   }
-  ctx.publish(agentRoom(request.agentId), PARLANT_EVENTS.turnFailed, end)
+  ctx.publish(callerRoom(request.agentId, callerKeyOf(request)), PARLANT_EVENTS.turnFailed, end)
 }
