@@ -123,6 +123,8 @@ const LOSES_ACCEPTED_TURNS = ['silence', 'Parlant restart', 'Parlant down']
 
 interface TurnRecord {
   phase: string
+  /** Which caller sent it: conversations and idempotency keys are the caller's own. */
+  caller: number
   conversationKey: string
   idempotencyKey: string
   message: string
@@ -170,10 +172,10 @@ describe('reliability: Parlant faults during turns and lifecycle operations', ()
 
   const keyFor = (i: number) => keys[i % keys.length] as string
 
-  function turn(i: number, record: Omit<TurnRecord, 'outcome'>) {
+  function turn(record: Omit<TurnRecord, 'outcome'>) {
     return call(
       host.url,
-      keyFor(i),
+      keyFor(record.caller),
       'POST',
       `/api/parlant/agents/${agentId}/chat`,
       {
@@ -193,8 +195,9 @@ describe('reliability: Parlant faults during turns and lifecycle operations', ()
       `recovery after ${tag}`,
       async () => {
         const message = `probe after ${tag} ${Math.random()}`
-        const outcome = await turn(0, {
+        const outcome = await turn({
           phase: 'probe',
+          caller: 0,
           conversationKey: 'probe',
           idempotencyKey: `probe-${Math.random()}`,
           message,
@@ -223,6 +226,7 @@ describe('reliability: Parlant faults during turns and lifecycle operations', ()
         if (phase.during) faultsInjected++
         const records = Array.from({ length: CONVERSATIONS }, (_, i) => ({
           phase: tag,
+          caller: i,
           conversationKey: `conversation-${i}`,
           idempotencyKey: `${tag}-${i}`,
           message: `hello from ${tag} on conversation ${i}`,
@@ -230,7 +234,7 @@ describe('reliability: Parlant faults during turns and lifecycle operations', ()
         }))
         const op: 'stop' | 'start' = spareActive ? 'stop' : 'start'
         const [outcomes, opOutcome, statusOutcome] = await Promise.all([
-          Promise.all(records.map((r, i) => turn(i, r))),
+          Promise.all(records.map((r) => turn(r))),
           call(
             host.url,
             keyFor(round),
@@ -291,7 +295,8 @@ describe('reliability: Parlant faults during turns and lifecycle operations', ()
     // settles again and posts nothing twice.
     await sleep(1_000)
     const failed = turns.filter((t) => t.outcome.kind !== 'ok')
-    // One retry at a time per conversation (they are serialized anyway), conversations in parallel.
+    // One retry at a time per conversation (they are serialized anyway), conversations in parallel;
+    // a retry comes from the caller that sent the turn (its keys are that caller's own).
     const byConversation = new Map<string, TurnRecord[]>()
     for (const t of failed) {
       byConversation.set(t.conversationKey, [...(byConversation.get(t.conversationKey) ?? []), t])
@@ -300,8 +305,8 @@ describe('reliability: Parlant faults during turns and lifecycle operations', ()
       await Promise.all(
         [...byConversation.values()].map(async (list) => {
           const done: Array<{ t: TurnRecord; o: Outcome }> = []
-          for (const [i, t] of list.entries()) {
-            done.push({ t, o: await turn(i, { ...t, deadlineMs: 3_000 }) })
+          for (const t of list) {
+            done.push({ t, o: await turn({ ...t, deadlineMs: 3_000 }) })
           }
           return done
         })
@@ -324,8 +329,9 @@ describe('reliability: Parlant faults during turns and lifecycle operations', ()
     const fresh = await Promise.all(
       Array.from({ length: CONVERSATIONS }, (_, i) => {
         const message = `after the storm on conversation ${i}`
-        return turn(i, {
+        return turn({
           phase: 'after',
+          caller: i,
           conversationKey: `conversation-${i}`,
           idempotencyKey: `after-${i}`,
           message,
