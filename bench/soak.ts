@@ -73,7 +73,7 @@ try {
   })
   rows.push({
     metric: 'heap used after forced GC, per checkpoint',
-    figures: `slope ${heapSlope >= 0 ? '+' : ''}${mib(heapSlope)} per 10,000 turns · ${samples.length} checkpoints ${mib(first.heapUsed)} → ${mib(last.heapUsed)} · rss ${mib(first.rss)} → ${mib(last.rss)}`,
+    figures: `slope ${heapSlope >= 0 ? '+' : ''}${(heapSlope / 1024).toFixed(0)} KiB per 10,000 turns · ${samples.length} checkpoints ${mib(first.heapUsed)} → ${mib(last.heapUsed)} · rss ${mib(first.rss)} → ${mib(last.rss)}`,
     target: `slope ≤ ${mib(FLAT_SLOPE_BYTES)} per 10,000 turns`,
     met: heapSlope <= FLAT_SLOPE_BYTES,
     data: { samples, heapSlopeBytesPer10kTurns: heapSlope },
