@@ -7,6 +7,7 @@ import {
   ChatView,
   ConfigPanel,
   defaultConversationKey,
+  Markdown,
   PARLANT_CONFIG_MODAL_ID,
   PARLANT_MODAL_REGISTRY,
   StartStopControls,
@@ -320,6 +321,36 @@ describe('ChatView', () => {
     )
     expect(screen.getByRole('button', { name: 'Send' })).toHaveProperty('disabled', true)
     expect(input.getAttribute('aria-invalid')).toBe('true')
+  })
+})
+
+describe('Markdown', () => {
+  it('renders GitHub Markdown and drops raw HTML and unsafe links', () => {
+    const { container } = render(
+      <Markdown
+        text={[
+          '**Refunds** take *5 days*:',
+          '',
+          '- one',
+          '- two',
+          '',
+          '<script>alert(1)</script><img src=x onerror="alert(2)">',
+          '[docs](https://example.com/refunds) [bad](javascript:alert(3))',
+          '',
+          '| a | b |',
+          '|---|---|',
+          '| 1 | 2 |',
+        ].join('\n')}
+      />
+    )
+    expect(container.querySelector('strong')?.textContent).toBe('Refunds')
+    expect(container.querySelectorAll('li')).toHaveLength(2)
+    expect(container.querySelector('table td')?.textContent).toBe('1')
+    expect(container.querySelector('script, img, [onerror]')).toBeNull()
+    const links = [...container.querySelectorAll('a')]
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/refunds', ''])
+    expect(links[0]?.getAttribute('rel')).toBe('noopener noreferrer nofollow')
+    expect(links[0]?.getAttribute('target')).toBe('_blank')
   })
 })
 
