@@ -26,6 +26,32 @@ const API_KEY = 'pk-live-SECRET-7f3a9c21e4b8d6'
 interface ProxyState {
   rejectAgents: boolean
   rejectEvents: boolean
+  /** Replaces each error event's `exception` with one that quotes the key, encoded many ways. */
+  leakInErrorEvents: boolean
+}
+
+/** An exception text a misconfigured Parlant might report: the key, plain and encoded. */
+function leakyException(key: string) {
+  return [
+    `httpx.HTTPStatusError: key ${key} refused`,
+    `headers: {'Authorization': 'Bearer ${key}'}`,
+    `upper ${key.toUpperCase()} url ${encodeURIComponent(`Bearer ${key}`)}`,
+    `b64 ${Buffer.from(`Bearer ${key}`).toString('base64')} prefix ${key.slice(0, 14)}…`,
+  ].join('\n')
+}
+
+/** Rewrites the `exception` of every error status event in an events listing. */
+function withLeakyExceptions(body: Buffer, key: string): Buffer {
+  const events = JSON.parse(body.toString('utf8')) as Array<{
+    kind: string
+    data: { status?: string; data?: Record<string, unknown> }
+  }>
+  if (!Array.isArray(events)) return body
+  for (const event of events) {
+    if (event.kind === 'status' && event.data.status === 'error' && event.data.data)
+      event.data.data.exception = leakyException(key)
+  }
+  return Buffer.from(JSON.stringify(events))
 }
 
 async function startEchoProxy(upstream: string, state: ProxyState) {
@@ -63,7 +89,14 @@ async function startEchoProxy(upstream: string, state: ProxyState) {
       headers,
       body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
     })
-    const body = Buffer.from(await answer.arrayBuffer())
+    let body: Buffer = Buffer.from(await answer.arrayBuffer())
+    if (
+      state.leakInErrorEvents &&
+      req.method === 'GET' &&
+      answer.ok &&
+      /^\/sessions\/[^/]+\/events\/?(\?|$)/.test(path)
+    )
+      body = withLeakyExceptions(body, API_KEY)
     res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' })
     res.end(body)
   })
@@ -100,7 +133,7 @@ describe.each(ENGINES)('secrets in Parlant errors and logs (%s)', (engine) => {
   let host: RunningHost
   let dropDb: (() => Promise<void>) | undefined
   let logs: ReturnType<typeof captureConsole>
-  const state: ProxyState = { rejectAgents: false, rejectEvents: false }
+  const state: ProxyState = { rejectAgents: false, rejectEvents: false, leakInErrorEvents: false }
   const previousLevel = process.env.LOG_LEVEL
 
   beforeAll(async () => {
@@ -190,6 +223,62 @@ describe.each(ENGINES)('secrets in Parlant errors and logs (%s)', (engine) => {
       expect(logs.lines.length).toBeGreaterThan(0)
       expect(logs.lines.join('\n')).not.toContain(API_KEY)
     } finally {
+      socket.close()
+    }
+  })
+
+  it('an error event whose exception quotes the key (any case, encoded, a prefix) leaks it nowhere', async () => {
+    const key = host.identity.apiKey
+    const workspaceId = host.identity.workspaceId
+    const { agent } = await api<{ agent: { id: string; parlantAgentId?: string } }>(
+      host.url,
+      key,
+      'POST',
+      '/api/parlant/agents',
+      { workspaceId, name: 'leaky-error' }
+    )
+    const started = await api<{ agent: { parlantAgentId: string } }>(
+      host.url,
+      key,
+      'POST',
+      `/api/parlant/agents/${agent.id}/start`,
+      { workspaceId }
+    )
+    emulator.control.setFaults({
+      agents: { [started.agent.parlantAgentId]: { outcome: 'error' } },
+    })
+    const socket = await connect(host.url, await socketToken(host.url, key))
+    const from = logs.lines.length
+    state.leakInErrorEvents = true
+    try {
+      const events = record(socket)
+      expect(await joinRoom(socket, { workspaceId, agentId: agent.id })).toEqual({ ok: true })
+      const chat = await fetch(`${host.url}/api/parlant/agents/${agent.id}/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ workspaceId, message: 'hello', conversationKey: 'leaky' }),
+      })
+      const chatText = await chat.text()
+      expect(chat.status).toBeGreaterThanOrEqual(400)
+      await vi.waitFor(() =>
+        expect(events.some((e) => e.event === PARLANT_EVENTS.turnFailed)).toBe(true)
+      )
+      const logged = logs.lines.slice(from).join('\n')
+      expect(logged).toContain('Parlant reported a turn error')
+      expect(logged).toContain('[redacted]')
+      const everywhere = [chatText, JSON.stringify(events), logged].join('\n')
+      for (const leak of [
+        API_KEY,
+        API_KEY.toUpperCase(),
+        API_KEY.slice(0, 14),
+        encodeURIComponent(API_KEY),
+        Buffer.from(`Bearer ${API_KEY}`).toString('base64').slice(0, 24),
+      ])
+        expect(everywhere).not.toContain(leak)
+      expect(everywhere).not.toContain('[redacted]]')
+    } finally {
+      state.leakInErrorEvents = false
+      emulator.control.setFaults({ agents: {} })
       socket.close()
     }
   })

@@ -28,6 +28,7 @@ import {
   rejectedFields,
   scrub,
 } from '@/lib/parlant/client/errors'
+import { redactDeep } from '@/lib/parlant/client/redact'
 import { type RetryOptions, retryPolicy, withRetry } from '@/lib/parlant/client/retry'
 import {
   type Agent,
@@ -522,7 +523,8 @@ export function createParlantClient(options: ParlantClientOptions) {
         retryTimeouts: false,
       })
       if (result === GATEWAY_TIMEOUT) return { events: [], timedOut: true, nextOffset: minOffset }
-      const sorted = dedupeAndSort(result)
+      // Events enter the bridge here: an error event's exception (and any text) may echo the key.
+      const sorted = dedupeAndSort(result).map((event) => redactDeep(event, secrets))
       const last = sorted[sorted.length - 1]
       return {
         events: sorted,
@@ -534,9 +536,13 @@ export function createParlantClient(options: ParlantClientOptions) {
      * `GET /sessions/{id}/events/{eventId}`; with `waitForCompletion` the server holds the answer
      * until a streamed message's chunks end with null.
      */
-    get(sessionId: string, eventId: string, opts: ReadEventOptions = {}): Promise<ParlantEvent> {
+    async get(
+      sessionId: string,
+      eventId: string,
+      opts: ReadEventOptions = {}
+    ): Promise<ParlantEvent> {
       const waitForData = Math.max(0, Math.floor(opts.waitForData ?? 30))
-      return send({
+      const event = await send({
         method: 'GET',
         path: `/sessions/${enc(sessionId)}/events/${enc(eventId)}`,
         query: {
@@ -550,6 +556,7 @@ export function createParlantClient(options: ParlantClientOptions) {
         signal: opts.signal,
         retryTimeouts: !opts.waitForCompletion,
       })
+      return redactDeep(event, secrets)
     },
   }
 

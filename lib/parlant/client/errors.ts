@@ -5,6 +5,7 @@
  * <key>`), and a server or proxy may echo the key anywhere in a 422 item, so no secret reaches a
  * message, `lastError`, a realtime event, a log line or a caller.
  */
+import { redact } from '@/lib/parlant/client/redact'
 import type { ValidationErrorItem } from '@/lib/parlant/client/schemas'
 
 /** Where a request went, for error messages: method and path (ids only, never headers or keys). */
@@ -114,9 +115,9 @@ export function rejectedFields(
 const MAX_DETAIL = 300
 
 /**
- * Removes secrets from text that came from the server: every given secret, any bearer token, any
- * `Authorization`/`Cookie`/`X-Api-Key` header value and Starlette's `HEADERS=Headers({...})` dump,
- * then truncates. Used on everything that ends up in a message or a log.
+ * Removes secrets from text that came from the server (`redact`: every given secret in any case,
+ * encoding or fragment of 8+ characters, any bearer token, credential headers and Starlette's
+ * header dump), then truncates. Used on everything that ends up in a message or a log.
  */
 export function scrub(text: string, secrets: readonly string[]): string {
   const out = redact(text, secrets)
@@ -124,20 +125,4 @@ export function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /** `scrub` without the truncation: for whole messages, which embed already-truncated details. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const secret of secrets) {
-    if (secret.length > 0) out = out.split(secret).join('[redacted]')
-  }
-  return (
-    out
-      // Starlette's dump sits at the end of the detail; drop everything from it on.
-      .replace(/HEADERS=[\s\S]*$/i, 'HEADERS=[redacted]')
-      .replace(/Headers\(\{[\s\S]*\}\)/g, 'Headers([redacted])')
-      .replace(/Bearer\s+[^\s'",})\]]+/gi, 'Bearer [redacted]')
-      .replace(
-        /(['"]?(?:authorization|cookie|set-cookie|x-api-key|proxy-authorization)['"]?\s*[:=]\s*)(['"]?)[^'",}\n]*\2/gi,
-        '$1[redacted]'
-      )
-  )
-}
+export { redact }

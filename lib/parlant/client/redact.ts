@@ -1,0 +1,208 @@
+/**
+ * Removes secrets from text that came from Parlant (or anything that may echo a request): the
+ * configured secret in any case, and in its common encodings — percent/form-encoded, JSON-string
+ * escaped (`\uXXXX` included), HTML-escaped, and base64 (of the key and of `Bearer <key>`, any
+ * alignment, standard or URL alphabet) — and any fragment of 8 or more of its characters; plus any
+ * bearer token and `Authorization`/`Cookie`/`X-Api-Key` header value and Starlette's header dump.
+ *
+ * Escapes are decoded one unit at a time into a lower-cased view that remembers where each unit
+ * came from, so a mix of escaped and plain characters is caught as well; a run of that view whose
+ * every 8 characters occur in the key is redacted where it stood in the original.
+ */
+
+/** What replaces a secret. */
+export const REDACTED = '[redacted]'
+
+/** The shortest run of a secret's characters that counts as a leak. */
+export const MIN_FRAGMENT = 8
+
+const HTML_NAMED: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  sol: '/',
+  colon: ':',
+  equals: '=',
+  plus: '+',
+  lowbar: '_',
+  hyphen: '-',
+  period: '.',
+  num: '#',
+  percnt: '%',
+}
+
+/** One decoded unit: its character and where it stood in the text. */
+interface Unit {
+  char: string
+  start: number
+  end: number
+}
+
+const UNIT =
+  /%([0-9a-f]{2})|\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|\\([\\/"'])|&#x([0-9a-f]{1,6});|&#([0-9]{1,7});|&([a-z]+);/iy
+
+/** Decodes `text` one escape (or character) at a time, lower-cased. */
+function decodeUnits(text: string): Unit[] {
+  const units: Unit[] = []
+  let i = 0
+  while (i < text.length) {
+    UNIT.lastIndex = i
+    const m = UNIT.exec(text)
+    let char: string | undefined
+    if (m) {
+      const [whole, pct, uni, hex, esc, htmlHex, htmlDec, named] = m
+      if (pct ?? uni ?? hex)
+        char = String.fromCharCode(Number.parseInt(pct ?? uni ?? hex ?? '', 16))
+      else if (esc) char = esc
+      else if (htmlHex)
+        char = String.fromCodePoint(Math.min(Number.parseInt(htmlHex, 16), 0x10ffff))
+      else if (htmlDec)
+        char = String.fromCodePoint(Math.min(Number.parseInt(htmlDec, 10), 0x10ffff))
+      else if (named) char = HTML_NAMED[named.toLowerCase()]
+      if (char !== undefined) {
+        units.push({ char: char.toLowerCase(), start: i, end: i + whole.length })
+        i += whole.length
+        continue
+      }
+    }
+    units.push({ char: (text[i] as string).toLowerCase(), start: i, end: i + 1 })
+    i += 1
+  }
+  return units
+}
+
+function grams(value: string, into: Set<string>) {
+  for (let i = 0; i + MIN_FRAGMENT <= value.length; i++) into.add(value.slice(i, i + MIN_FRAGMENT))
+}
+
+/** The base64 characters of `bytes` that do not depend on what comes before or after them. */
+function base64Cores(value: string): string[] {
+  const cores: string[] = []
+  for (const pad of [0, 1, 2]) {
+    const bytes = Buffer.concat([Buffer.alloc(pad), Buffer.from(value, 'utf8')])
+    const encoded = bytes.toString('base64').replace(/=+$/, '')
+    // The first characters mix in the padding bytes, the last may mix in what follows.
+    const skip = Math.ceil((pad * 8) / 6)
+    const core = encoded.slice(skip, Math.max(skip, encoded.length - 2))
+    cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'))
+  }
+  return cores
+}
+
+interface Matcher {
+  /** 8-character windows of the secret, lower-cased (matched against the decoded view). */
+  plain: Set<string>
+  /** 8-character windows of its base64 forms (case matters). */
+  base64: Set<string>
+}
+
+const matchers = new Map<string, Matcher>()
+
+function matcherFor(secret: string): Matcher {
+  let matcher = matchers.get(secret)
+  if (matcher) return matcher
+  const plain = new Set<string>()
+  grams(secret.toLowerCase(), plain)
+  // Form encoding writes a space as '+'.
+  if (secret.includes(' ')) grams(secret.toLowerCase().replace(/ /g, '+'), plain)
+  const base64 = new Set<string>()
+  for (const value of [secret, `Bearer ${secret}`]) {
+    for (const core of base64Cores(value)) grams(core, base64)
+  }
+  matcher = { plain, base64 }
+  // A process has one or two secrets; keep the cache from growing on odd callers.
+  if (matchers.size > 32) matchers.clear()
+  matchers.set(secret, matcher)
+  return matcher
+}
+
+/** Spans of `text` to redact for one secret. */
+function secretSpans(text: string, secret: string, units: Unit[]): Array<[number, number]> {
+  const spans: Array<[number, number]> = []
+  if (secret.length < MIN_FRAGMENT) {
+    // Too short for fragments: the secret itself, in any case, in the decoded view.
+    const view = units.map((u) => u.char).join('')
+    const needle = secret.toLowerCase()
+    for (let at = view.indexOf(needle); at >= 0; at = view.indexOf(needle, at + 1)) {
+      spans.push([(units[at] as Unit).start, (units[at + needle.length - 1] as Unit).end])
+    }
+    return spans
+  }
+  const { plain, base64 } = matcherFor(secret)
+  const view = units.map((u) => u.char).join('')
+  for (let i = 0; i + MIN_FRAGMENT <= units.length; i++) {
+    if (plain.has(view.slice(i, i + MIN_FRAGMENT)))
+      spans.push([(units[i] as Unit).start, (units[i + MIN_FRAGMENT - 1] as Unit).end])
+  }
+  for (let i = 0; i + MIN_FRAGMENT <= text.length; i++) {
+    if (base64.has(text.slice(i, i + MIN_FRAGMENT))) spans.push([i, i + MIN_FRAGMENT])
+  }
+  return spans
+}
+
+/** Replaces the union of `spans` with one marker each. */
+function cut(text: string, spans: Array<[number, number]>): string {
+  if (spans.length === 0) return text
+  spans.sort((a, b) => a[0] - b[0])
+  let out = ''
+  let at = 0
+  let open: [number, number] | undefined
+  for (const span of spans) {
+    if (open && span[0] <= open[1]) {
+      open[1] = Math.max(open[1], span[1])
+      continue
+    }
+    if (open) {
+      out += text.slice(at, open[0]) + REDACTED
+      at = open[1]
+    }
+    open = [span[0], span[1]]
+  }
+  if (open) {
+    out += text.slice(at, open[0]) + REDACTED
+    at = open[1]
+  }
+  return out + text.slice(at)
+}
+
+/** Removes every secret (and its encodings and fragments) from `text`. */
+function removeSecrets(text: string, secrets: readonly string[]): string {
+  const given = secrets.filter((s) => s.length > 0)
+  if (given.length === 0 || text.length === 0) return text
+  const units = decodeUnits(text)
+  const spans = given.flatMap((secret) => secretSpans(text, secret, units))
+  return cut(text, spans)
+}
+
+/**
+ * The one scrubber of text that came from Parlant: secrets in any encoding or fragment (see the
+ * module comment), bearer tokens, credential headers and header dumps. Idempotent.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  return (
+    removeSecrets(text, secrets)
+      // Starlette's dump sits at the end of the detail; drop everything from it on.
+      .replace(/HEADERS=[\s\S]*$/i, 'HEADERS=[redacted]')
+      .replace(/Headers\(\{[\s\S]*\}\)/g, 'Headers([redacted])')
+      // Not an already redacted one: `Bearer [redacted]` stays as it is.
+      .replace(/Bearer\s+(?!\s*\[redacted\])[^\s'",})\]]+/gi, 'Bearer [redacted]')
+      .replace(
+        /(['"]?(?:authorization|cookie|set-cookie|x-api-key|proxy-authorization)['"]?\s*[:=]\s*)(['"]?)(?!\s*\[redacted\])[^'",}\n]*\2/gi,
+        '$1[redacted]'
+      )
+  )
+}
+
+/** `redact` applied to every string inside a JSON-like value (an event's data), keys included. */
+export function redactDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return redact(value, secrets) as T
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as T
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[redact(k, secrets)] = redactDeep(v, secrets)
+    return out as T
+  }
+  return value
+}
