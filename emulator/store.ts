@@ -133,6 +133,30 @@ export class EmulatorStore {
     })
   }
 
+  /**
+   * Waits until an event appended from now on satisfies `matches` (only new events are scanned,
+   * so many idle waiters stay cheap): `ready`, `timeout`, or `gone` as `waitForChange`.
+   */
+  waitForNewEvent(
+    state: SessionState,
+    timeoutMs: number,
+    matches: (event: ParlantEvent) => boolean,
+    signal?: AbortSignal
+  ) {
+    let scanned = state.events.length
+    return this.waitForChange(
+      state,
+      timeoutMs,
+      (change) => {
+        if (change !== 'event') return false
+        const fresh = state.events.slice(scanned)
+        scanned = state.events.length
+        return fresh.some(matches)
+      },
+      signal
+    )
+  }
+
   /** Removes a session: stops its turn silently and tells its waiters it is gone. */
   deleteSession(id: string): boolean {
     const state = this.sessions.get(id)

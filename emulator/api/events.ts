@@ -1,12 +1,7 @@
 /**
  * `/sessions/{id}/events`, from Parlant's `api/sessions.py` and `core/app_modules/sessions.py`.
  *
- * Creating: a customer message starts a turn (its participant is the session's customer, named
- * after the stored customer or, when there is none, after the customer id); a human agent's
- * message keeps `participant.id` (null when not given); an on-behalf message reads the session's
- * agent (404 once it is deleted); an AI-agent event with `guidelines` utters their action, without
- * them it runs a turn and answers its first status event; the rule errors are Parlant's 422
- * strings. Listing: long poll (`wait_for_data` seconds, 504 when nothing comes) or, with
+ * Creating is in `event-creation.ts`. Listing: long poll (`wait_for_data` seconds, 504 when nothing comes) or, with
  * `sse=true`, a `text/event-stream` of `data: <event JSON>\n\n` frames that ends once no new event
  * arrives within `wait_for_data`. Reading one event: `wait_for_completion` waits for a streamed
  * message to end and answers 200 with the event as it stands when time runs out; `sse=true` sends
@@ -16,7 +11,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { ApiContext } from '@/emulator/api/context'
-import { readCustomer } from '@/emulator/api/customers'
+import { createEvent, eventCreationDto } from '@/emulator/api/event-creation'
 import {
   type Ctx,
   clientGone,
@@ -27,42 +22,18 @@ import {
   pyInt,
   readBody,
   readQuery,
-  truthy,
   uncaught,
   unprocessable,
 } from '@/emulator/api/http'
 import { readSession } from '@/emulator/api/sessions'
-import { type EmulatorStore, generateTraceId, type SessionState } from '@/emulator/store'
-import { startTurn } from '@/emulator/turns'
+import type { EmulatorStore, SessionState } from '@/emulator/store'
 import {
   type EventKind,
   eventKinds,
   eventSources,
   moderations,
   type ParlantEvent,
-  type Participant,
-  sessionStatuses,
 } from '@/emulator/types'
-
-const participantDto = z.object({ id: z.string().nullish(), display_name: z.string() })
-
-const creationDto = z.object({
-  kind: z.enum(eventKinds),
-  source: z.enum(eventSources),
-  message: z.string().nullish(),
-  data: z.unknown().optional(),
-  metadata: jsonMapping().nullish(),
-  guidelines: z
-    .array(
-      z.object({
-        action: z.string(),
-        rationale: z.enum(['unspecified', 'buy_time', 'follow_up']).default('unspecified'),
-      })
-    )
-    .nullish(),
-  participant: participantDto.nullish(),
-  status: z.enum(sessionStatuses).nullish(),
-})
 
 const updateDto = z.object({
   metadata: z
@@ -85,9 +56,6 @@ const readQueryDto = z.object({
   wait_for_data: pyInt().default(60),
   sse: pyBool().default(false),
 })
-
-const SOURCES_REJECTED =
-  'Only "customer", "human_agent", and "human_agent_on_behalf_of_ai_agent" sources are supported for direct posting.'
 
 /** Whether a (message) event is complete: no `chunks`, or chunks ending with null. */
 function isComplete(event: ParlantEvent): boolean {
@@ -164,162 +132,15 @@ export function eventsRouter(ctx: ApiContext) {
     return event
   }
 
-  /**
-   * Waits until an event appended from now on satisfies `matches`; `ready` when one did,
-   * `timeout`, or `gone` (session deleted, server stopping, client left).
-   */
-  const waitForNew = (
-    state: SessionState,
-    timeoutMs: number,
-    matches: (e: ParlantEvent) => boolean,
-    signal: AbortSignal
-  ) => {
-    let scanned = state.events.length
-    return store.waitForChange(
-      state,
-      timeoutMs,
-      (change) => {
-        if (change !== 'event') return false
-        const fresh = state.events.slice(scanned)
-        scanned = state.events.length
-        return fresh.some(matches)
-      },
-      signal
-    )
-  }
-
   router.post('/:sessionId/events', async (c) => {
-    const p = await readBody(c, creationDto)
+    const params = await readBody(c, eventCreationDto)
     readQuery(c, z.object({ moderation: z.enum(moderations).default('none') }))
-    const sessionId = c.req.param('sessionId')
-    const traceId = generateTraceId()
-    const metadata = p.metadata ?? {}
-
-    if (p.kind === 'message') {
-      if (p.source === 'customer') {
-        if (!p.message) throw unprocessable("Missing 'message' field for event")
-        const state = readSession(store, sessionId)
-        let participant: Participant
-        if (p.participant) {
-          participant = { id: p.participant.id || null, display_name: p.participant.display_name }
-        } else {
-          let name: string
-          try {
-            name = readCustomer(store, state.dto.customer_id).name
-          } catch {
-            name = state.dto.customer_id
-          }
-          participant = { id: state.dto.customer_id, display_name: name }
-        }
-        const event = append(state, {
-          kind: 'message',
-          source: 'customer',
-          traceId,
-          metadata,
-          data: { message: p.message, participant, flagged: false, tags: [] },
-        })
-        startTurn(ctx, state, traceId, p.message)
-        return c.json(event, 201)
-      }
-      if (p.source === 'ai_agent') {
-        if (p.message) {
-          throw unprocessable(
-            'If you add an agent message, you cannot specify what the message will be, as it will be auto-generated by the agent.'
-          )
-        }
-        const state = readSession(store, sessionId)
-        const agent = store.agents.get(state.dto.agent_id)
-        const participant = { id: state.dto.agent_id, display_name: agent?.name ?? '' }
-        const action = p.guidelines?.[0]?.action
-        if (action !== undefined) {
-          const event = append(state, {
-            kind: 'message',
-            source: 'ai_agent',
-            traceId,
-            metadata,
-            data: { message: action, participant },
-          })
-          return c.json(event, 201)
-        }
-        // Parlant's `process`: run a turn, answer its first status event (60 s at most).
-        const last = state.events.findLast(
-          (e) => e.kind === 'message' && e.source === 'customer' && !e.deleted
-        )
-        const message = last?.kind === 'message' ? last.data.message : undefined
-        const isOurs = (e: ParlantEvent) => e.trace_id === traceId && e.kind === 'status'
-        const waiting = waitForNew(state, seconds(60), isOurs, clientGone(c))
-        startTurn(ctx, state, traceId, message)
-        const first = state.events.find(isOurs)
-        if (first) return c.json(first, 201)
-        if ((await waiting) !== 'ready') throw uncaught('The turn emitted no status event')
-        return c.json(state.events.find(isOurs), 201)
-      }
-      if (p.source === 'human_agent') {
-        if (!p.message) throw unprocessable("Missing 'message' field for event")
-        if (!p.participant?.display_name) {
-          throw unprocessable("Missing 'participant' with 'display_name' for human agent message")
-        }
-        const state = readSession(store, sessionId)
-        const event = append(state, {
-          kind: 'message',
-          source: 'human_agent',
-          traceId,
-          metadata,
-          data: {
-            message: p.message,
-            participant: {
-              id: p.participant.id || null,
-              display_name: p.participant.display_name,
-            },
-          },
-        })
-        return c.json(event, 201)
-      }
-      if (p.source === 'human_agent_on_behalf_of_ai_agent') {
-        if (!p.message) throw unprocessable("Missing 'data' field for message")
-        const state = readSession(store, sessionId)
-        const agent = store.agents.get(state.dto.agent_id)
-        if (!agent) throw itemNotFound(state.dto.agent_id)
-        const event = append(state, {
-          kind: 'message',
-          source: 'human_agent_on_behalf_of_ai_agent',
-          traceId,
-          metadata,
-          data: { message: p.message, participant: { id: agent.id, display_name: agent.name } },
-        })
-        return c.json(event, 201)
-      }
-      throw unprocessable(SOURCES_REJECTED)
-    }
-    if (p.kind === 'custom') {
-      if (!truthy(p.data)) throw unprocessable("Missing 'data' field for custom event")
-      const state = readSession(store, sessionId)
-      const event = append(state, {
-        kind: 'custom',
-        source: p.source,
-        traceId,
-        metadata,
-        data: p.data,
-      })
-      return c.json(event, 201)
-    }
-    if (p.kind === 'status') {
-      if (!p.status) throw unprocessable('Missing "status" field for status event')
-      const data = truthy(p.data) ? p.data : {}
-      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-        throw unprocessable('Status event "data" must be a JSON object')
-      }
-      const state = readSession(store, sessionId)
-      const event = append(state, {
-        kind: 'status',
-        source: p.source,
-        traceId,
-        metadata,
-        data: { status: p.status, data },
-      })
-      return c.json(event, 201)
-    }
-    throw unprocessable('Only message, custom and status events can currently be added manually')
+    const event = await createEvent(
+      { ...ctx, append, seconds, signal: clientGone(c) },
+      c.req.param('sessionId'),
+      params
+    )
+    return c.json(event, 201)
   })
 
   router.get('/:sessionId/events', async (c) => {
@@ -346,7 +167,7 @@ export function eventsRouter(ctx: ApiContext) {
         // A missing or deleted session ends the stream quietly, as in Parlant.
         while (state && store.sessions.get(sessionId) === state && !signal.aborted) {
           if (select(state, offset).length === 0) {
-            const outcome = await waitForNew(
+            const outcome = await store.waitForNewEvent(
               state,
               seconds(q.wait_for_data),
               matcher(offset),
@@ -366,7 +187,7 @@ export function eventsRouter(ctx: ApiContext) {
     if (q.wait_for_data > 0) {
       const state = readSession(store, sessionId)
       if (select(state, minOffset).length === 0) {
-        const outcome = await waitForNew(
+        const outcome = await store.waitForNewEvent(
           state,
           seconds(q.wait_for_data),
           matcher(minOffset),
