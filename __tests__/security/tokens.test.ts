@@ -168,4 +168,43 @@ describe.each(ENGINES)('agent tokens and their issuer (%s)', (engine) => {
     expect(await status(issued.token)).toBe(200)
     expect(await lastUse()).toEqual(expect.any(String))
   })
+
+  it("a write member's stop revokes no token: it cannot chat while stopped, works after start, dies with the agent", async () => {
+    const own = await createActiveAgent(host.url, admin, workspaceId, 'stop-keeps-tokens')
+    const { token } = await api<{ token: string }>(
+      host.url,
+      admin,
+      'POST',
+      '/api/parlant/auth/token',
+      {
+        workspaceId,
+        agentId: own,
+      }
+    )
+    const say = () =>
+      fetch(`${host.url}/api/parlant/agents/${own}/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ workspaceId, message: 'hello' }),
+      })
+    expect((await say()).status).toBe(200)
+    // The writer is neither admin nor the token's issuer.
+    await api(host.url, writer.apiKey, 'POST', `/api/parlant/agents/${own}/stop`, { workspaceId })
+    const refused = await say()
+    expect(refused.status).toBe(409)
+    expect(((await refused.json()) as { error: string }).error).toMatch(/start it first/)
+    const listed = await api<Listed>(
+      host.url,
+      admin,
+      'GET',
+      `/api/parlant/auth/tokens?workspaceId=${workspaceId}`
+    )
+    expect(listed.tokens.find((t) => t.agentId === own)).toMatchObject({ revokedAt: null })
+    await api(host.url, writer.apiKey, 'POST', `/api/parlant/agents/${own}/start`, { workspaceId })
+    expect((await say()).status).toBe(200)
+    // Only deleting the agent ends it (or a revoke by its issuer or an admin).
+    await api(host.url, admin, 'DELETE', `/api/parlant/agents/${own}?workspaceId=${workspaceId}`)
+    expect((await say()).status).toBe(401)
+    expect(await host.bridge.tokens.verify(token)).toBeNull()
+  })
 })

@@ -78,7 +78,6 @@ export function createBridge(options: CreateBridgeOptions) {
     host,
     config,
     parlant,
-    tokens,
     options: options.lifecycle,
   })
   const chat =

@@ -47,7 +47,6 @@ import {
   type UpdateAgentInput,
   updateAgentInputSchema,
 } from '@/lib/parlant/schemas'
-import type { TokenService } from '@/lib/parlant/tokens'
 
 export interface LifecycleOptions {
   /** Budget of the Parlant calls of one start or sync; agent operations stay under 2 s. */
@@ -125,10 +124,9 @@ export function createLifecycleService(deps: {
   host: BridgeHost
   config: BridgeConfig
   parlant: ParlantClient
-  tokens: TokenService
   options?: LifecycleOptions
 }) {
-  const { host, config, parlant, tokens } = deps
+  const { host, config, parlant } = deps
   const { db, logger, clock } = host
   const operationTimeoutMs = deps.options?.operationTimeoutMs ?? 1500
   const transitionLeaseMs = deps.options?.transitionLeaseMs ?? 30_000
@@ -362,8 +360,10 @@ export function createLifecycleService(deps: {
   }
 
   /**
-   * Stops an agent: `active|error → stopping → inactive`. New turns are refused at once,
-   * in-flight turns on this node are abandoned, and the agent's tokens are revoked.
+   * Stops an agent: `active|error → stopping → inactive`. New turns are refused at once and
+   * in-flight turns on this node are abandoned. Its tokens are kept: they cannot chat while the
+   * agent is not active and work again once it is started (only deleting the agent, or a revoke by
+   * the issuer or an admin, ends a token).
    */
   async function stopOnce(workspaceId: string, agentId: string): Promise<AgentView> {
     let row = await load(workspaceId, agentId)
@@ -384,7 +384,6 @@ export function createLifecycleService(deps: {
       return toAgentView(current)
     }
     abortTurns(agentId, `Agent "${claimed.agentName}" was stopped`)
-    await tokens.revokeAllForAgent(workspaceId, agentId)
     const stopped = await transition(claimed, 'inactive', { lastError: null })
     return toAgentView(stopped ?? (await load(workspaceId, agentId)))
   }
@@ -484,7 +483,10 @@ export function createLifecycleService(deps: {
       }
     },
 
-    /** Deletes an agent: stops it, removes its rows, and removes it from Parlant in the background. */
+    /**
+     * Deletes an agent: stops it, removes its rows (its tokens with them: they are revoked for
+     * good), and removes it from Parlant in the background.
+     */
     async delete(
       workspaceId: string,
       agentId: string
@@ -510,7 +512,7 @@ export function createLifecycleService(deps: {
 
     /**
      * Stops an agent: `active|error → stopping → inactive`. New turns are refused at once,
-     * in-flight turns on this node are abandoned, and the agent's tokens are revoked.
+     * in-flight turns on this node are abandoned; its tokens are kept (see `stopOnce`).
      */
     stop(workspaceId: string, agentId: string): Promise<AgentView> {
       return singleFlight(`stop:${workspaceId}:${agentId}`, () => stopOnce(workspaceId, agentId))
@@ -590,7 +592,6 @@ export function createLifecycleService(deps: {
           if (moved) repaired++
         } else {
           abortTurns(row.id, `Agent "${row.agentName}" was stopped`)
-          await tokens.revokeAllForAgent(row.workspaceId, row.id)
           const moved = await transition(row, 'inactive', { guardVersion: true, lastError: null })
           if (moved) repaired++
         }
