@@ -49,6 +49,23 @@ export function createHostCheck(bindHost: string, extraNames: readonly string[] 
   }
 }
 
+/**
+ * Whether an `Origin` header names this host: the same scheme (the host serves `http:`), host and
+ * port, and nothing else — no `user@` part (browsers never send one; the rule stays exact).
+ */
+function sameOrigin(origin: string, host: string, scheme: string): boolean {
+  if (origin === 'null') return false
+  let parsed: URL
+  try {
+    parsed = new URL(origin)
+  } catch {
+    return false
+  }
+  if (parsed.username !== '' || parsed.password !== '' || origin.includes('@')) return false
+  if (parsed.protocol !== scheme) return false
+  return parsed.host.toLowerCase() === host.trim().toLowerCase()
+}
+
 /** Why a cookie-authenticated request may not change anything, or null when it may. */
 export function cookieWriteRefusal(request: Request): string | null {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return null
@@ -56,16 +73,11 @@ export function cookieWriteRefusal(request: Request): string | null {
   if (!/^application\/json\s*(;|$)/i.test(type.trim())) {
     return 'Changes made with the session cookie must be sent as application/json'
   }
-  const host = request.headers.get('host') ?? new URL(request.url).host
+  const own = new URL(request.url)
+  const host = request.headers.get('host') ?? own.host
   const origin = request.headers.get('origin')
   if (origin !== null) {
-    let originHost: string | null = null
-    try {
-      originHost = origin === 'null' ? null : new URL(origin).host.toLowerCase()
-    } catch {
-      originHost = null
-    }
-    if (originHost === host.trim().toLowerCase()) return null
+    if (sameOrigin(origin, host, own.protocol)) return null
     return 'Changes made with the session cookie must come from this origin'
   }
   // No Origin (older browsers on same-origin requests): the browser's own Sec-Fetch-Site says.

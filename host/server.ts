@@ -13,6 +13,7 @@ import { registerRouteBridge } from '@/lib/parlant/api/route-entry'
 import { type Bridge, createBridge, wiredChat } from '@/lib/parlant/bridge'
 import { createParlantClient } from '@/lib/parlant/client'
 import { type BridgeConfig, loadBridgeConfig } from '@/lib/parlant/config'
+import { loggableError } from '@/lib/parlant/log-error'
 import { type BridgeHost, systemClock } from '@/lib/parlant/ports'
 import { type RunningEmulator, startEmulator } from '@/emulator'
 import { createHostAuthenticator } from '@/host/auth'
@@ -20,11 +21,12 @@ import { type HostConfig, loadHostConfig } from '@/host/config'
 import { type OpenedDatabase, openDatabase } from '@/host/db/open'
 import { mountDemoRoutes } from '@/host/demo/routes'
 import { workspacePermission } from '@/host/directory'
+import { securityHeaders } from '@/host/headers'
 import { createParlantProbe } from '@/host/health'
 import { type HostRealtime, handleSocketTokenRequest, startHostRealtime } from '@/host/realtime'
 import { createHostCheck, isLoopbackName } from '@/host/request-guard'
 import { type DevIdentity, loadInternalSecret, seedDevIdentity } from '@/host/seed'
-import { createSession } from '@/host/session'
+import { signInDevUser } from '@/host/session'
 
 export interface StartHostOptions {
   /** Environment to read settings from (defaults to `process.env`). */
@@ -128,6 +130,17 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   registerRouteBridge(bridge)
 
   const app = new Hono()
+  // A failed query's message carries its SQL and parameters: log the one-liner, answer JSON.
+  app.onError((error, c) => {
+    logger.error('request failed', {
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      error: loggableError(error),
+    })
+    return c.json({ error: 'Internal server error', code: 'internal' }, 500)
+  })
+  app.notFound((c) => c.json({ error: 'Not found', code: 'not_found' }, 404))
+  app.use('*', securityHeaders)
   // DNS rebinding: a page on a name that resolves here must find nothing (RFC 9110 §15.5.20).
   const hostAllowed = createHostCheck(config.hostname, config.allowedHosts)
   app.use('*', async (c, next) => {
@@ -184,7 +197,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
     identity,
     // Signing in whoever opens the page is only safe when nobody else can open it.
     signIn: isLoopbackName(config.hostname)
-      ? () => createSession(database.db, identity.userId)
+      ? (existing) => signInDevUser(database.db, identity.userId, existing)
       : undefined,
     socketNamespace: bridgeConfig.socketNamespace,
     logger,

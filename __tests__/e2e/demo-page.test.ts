@@ -62,6 +62,10 @@ describe('demo page', () => {
     const pageErrors: string[] = []
     page.setDefaultTimeout(15_000)
     page.on('pageerror', (error) => pageErrors.push(error.message))
+    // The page runs under the host's Content-Security-Policy: nothing it needs may be refused.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text())
+    })
     await page.goto(host.url)
 
     await page.getByRole('heading', { name: 'Sim ⇄ Parlant bridge' }).waitFor()

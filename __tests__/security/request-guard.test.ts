@@ -83,7 +83,8 @@ describe('cookie-authenticated changes', () => {
         const verdict = cookieWriteRefusal(
           request(method, { 'content-type': 'application/json', origin })
         )
-        expect(verdict === null).toBe(new URL(origin).host === here)
+        const parsed = new URL(origin)
+        expect(verdict === null).toBe(parsed.host === here && parsed.protocol === 'http:')
       })
     )
     expect(
@@ -91,5 +92,23 @@ describe('cookie-authenticated changes', () => {
         request('POST', { 'content-type': 'application/json', origin: `http://${here}` })
       )
     ).toBeNull()
+  })
+
+  it('compares the scheme too, and refuses an Origin with a user part', () => {
+    const json = (origin: string) =>
+      cookieWriteRefusal(request('POST', { 'content-type': 'application/json', origin }))
+    expect(json(`https://${here}`)).not.toBeNull()
+    expect(json(`ws://${here}`)).not.toBeNull()
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z0-9]{1,12}$/),
+        fc.option(fc.stringMatching(/^[a-z0-9]{1,12}$/), { nil: undefined }),
+        (user, password) => {
+          const who = password === undefined ? user : `${user}:${password}`
+          expect(json(`http://${who}@${here}`)).not.toBeNull()
+        }
+      )
+    )
+    expect(json(`http://${here}`)).toBeNull()
   })
 })

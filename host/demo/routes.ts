@@ -4,17 +4,20 @@
  * cookie — never a key) and serves an HTML shell; the client bundle and the stylesheet are served
  * from memory under `/demo/`.
  */
-import { getErrorMessage } from '@sim/utils/errors'
 import type { Context, Hono } from 'hono'
-import { setCookie } from 'hono/cookie'
+import { getCookie, setCookie } from 'hono/cookie'
+import { loggableError } from '@/lib/parlant/log-error'
 import { SESSION_COOKIE } from '@/host/auth'
 import { type DemoAssets, demoAssets } from '@/host/demo/bundle'
 import type { DevIdentity } from '@/host/seed'
 
 export interface DemoRouteOptions {
   identity: DevIdentity
-  /** Starts a session for the dev user; unset (no automatic sign-in) unless bound to loopback. */
-  signIn?(): Promise<{ id: string; expiresAt: Date }>
+  /**
+   * Starts a session for the dev user unless `existing` (the request's session cookie) already is
+   * one (then null); unset (no automatic sign-in) unless bound to loopback.
+   */
+  signIn?(existing: string | undefined): Promise<{ id: string; expiresAt: Date } | null>
   /** The socket.io namespace of the bridge's events. */
   socketNamespace: string
   logger?: { error(message: string, context?: Record<string, unknown>): void }
@@ -51,12 +54,10 @@ export function mountDemoRoutes(app: Hono, options: DemoRouteOptions) {
     // Bundle on the first page view rather than at boot: hosts started by tests that never open
     // the page pay nothing, and the build overlaps the browser parsing the shell.
     demoAssets().catch((error: unknown) =>
-      options.logger?.error('demo page bundle failed', {
-        error: getErrorMessage(error, 'unknown error'),
-      })
+      options.logger?.error('demo page bundle failed', { error: loggableError(error) })
     )
-    if (options.signIn) {
-      const session = await options.signIn()
+    const session = await options.signIn?.(getCookie(c, SESSION_COOKIE))
+    if (session) {
       setCookie(c, SESSION_COOKIE, session.id, {
         path: '/',
         httpOnly: true,
@@ -73,7 +74,8 @@ export function mountDemoRoutes(app: Hono, options: DemoRouteOptions) {
       const assets = await demoAssets()
       return c.body(assets[kind], 200, { 'content-type': type, 'cache-control': 'no-cache' })
     } catch (error) {
-      return c.text(`Demo bundle failed: ${getErrorMessage(error, 'unknown error')}`, 500)
+      options.logger?.error('demo page bundle failed', { error: loggableError(error) })
+      return c.json({ error: 'The demo page bundle failed to build', code: 'internal' }, 500)
     }
   }
   const favicon = (c: Context) =>
