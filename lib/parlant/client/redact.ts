@@ -33,19 +33,28 @@ const HTML_NAMED: Record<string, string> = {
   percnt: '%',
 }
 
-/** One decoded unit: its character and where it stood in the text. */
-interface Unit {
-  char: string
-  start: number
-  end: number
+/** The decoded, lower-cased view of a text and where each of its characters stood. */
+interface Decoded {
+  view: string
+  /** Start and end in the text of the view's character `i`; identity when null. */
+  starts: number[] | null
+  ends: number[] | null
 }
 
 const UNIT =
   /%([0-9a-f]{2})|\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|\\([\\/"'])|&#x([0-9a-f]{1,6});|&#([0-9]{1,7});|&([a-z]+);/iy
 
 /** Decodes `text` one escape (or character) at a time, lower-cased. */
-function decodeUnits(text: string): Unit[] {
-  const units: Unit[] = []
+function decode(text: string): Decoded {
+  // Most text has no escape at all: its view is itself (the common case, on every event).
+  if (!/[%\\&]/.test(text)) {
+    const lower = text.toLowerCase()
+    // Positions stay aligned unless lower-casing changed the length ('İ').
+    if (lower.length === text.length) return { view: lower, starts: null, ends: null }
+  }
+  let view = ''
+  const starts: number[] = []
+  const ends: number[] = []
   let i = 0
   while (i < text.length) {
     UNIT.lastIndex = i
@@ -62,15 +71,28 @@ function decodeUnits(text: string): Unit[] {
         char = String.fromCodePoint(Math.min(Number.parseInt(htmlDec, 10), 0x10ffff))
       else if (named) char = HTML_NAMED[named.toLowerCase()]
       if (char !== undefined) {
-        units.push({ char: char.toLowerCase(), start: i, end: i + whole.length })
+        // One unit, one character of the view (a lower-cased character stays one code unit
+        // for what keys are made of; anything longer is cut to keep positions aligned).
+        view += char.toLowerCase().charAt(0) || char
+        starts.push(i)
+        ends.push(i + whole.length)
         i += whole.length
         continue
       }
     }
-    units.push({ char: (text[i] as string).toLowerCase(), start: i, end: i + 1 })
+    view += (text[i] as string).toLowerCase().charAt(0) || (text[i] as string)
+    starts.push(i)
+    ends.push(i + 1)
     i += 1
   }
-  return units
+  return { view, starts, ends }
+}
+
+/** The text as written, lower-cased one character per position. */
+function asWritten(text: string): Decoded {
+  let view = ''
+  for (const char of text.split('')) view += char.toLowerCase().charAt(0) || char
+  return { view, starts: null, ends: null }
 }
 
 function grams(value: string, into: Set<string>) {
@@ -119,22 +141,22 @@ function matcherFor(secret: string): Matcher {
 }
 
 /** Spans of `text` to redact for one secret. */
-function secretSpans(text: string, secret: string, units: Unit[]): Array<[number, number]> {
+function secretSpans(text: string, secret: string, decoded: Decoded): Array<[number, number]> {
+  const { view } = decoded
+  const from = (i: number) => decoded.starts?.[i] ?? i
+  const to = (i: number) => decoded.ends?.[i] ?? i + 1
   const spans: Array<[number, number]> = []
   if (secret.length < MIN_FRAGMENT) {
     // Too short for fragments: the secret itself, in any case, in the decoded view.
-    const view = units.map((u) => u.char).join('')
     const needle = secret.toLowerCase()
     for (let at = view.indexOf(needle); at >= 0; at = view.indexOf(needle, at + 1)) {
-      spans.push([(units[at] as Unit).start, (units[at + needle.length - 1] as Unit).end])
+      spans.push([from(at), to(at + needle.length - 1)])
     }
     return spans
   }
   const { plain, base64 } = matcherFor(secret)
-  const view = units.map((u) => u.char).join('')
-  for (let i = 0; i + MIN_FRAGMENT <= units.length; i++) {
-    if (plain.has(view.slice(i, i + MIN_FRAGMENT)))
-      spans.push([(units[i] as Unit).start, (units[i + MIN_FRAGMENT - 1] as Unit).end])
+  for (let i = 0; i + MIN_FRAGMENT <= view.length; i++) {
+    if (plain.has(view.slice(i, i + MIN_FRAGMENT))) spans.push([from(i), to(i + MIN_FRAGMENT - 1)])
   }
   for (let i = 0; i + MIN_FRAGMENT <= text.length; i++) {
     if (base64.has(text.slice(i, i + MIN_FRAGMENT))) spans.push([i, i + MIN_FRAGMENT])
@@ -171,8 +193,10 @@ function cut(text: string, spans: Array<[number, number]>): string {
 function removeSecrets(text: string, secrets: readonly string[]): string {
   const given = secrets.filter((s) => s.length > 0)
   if (given.length === 0 || text.length === 0) return text
-  const units = decodeUnits(text)
-  const spans = given.flatMap((secret) => secretSpans(text, secret, units))
+  const decoded = decode(text)
+  // A secret that itself looks like an escape (`\\`, `%41`) is matched as written too.
+  const views: Decoded[] = decoded.starts ? [decoded, asWritten(text)] : [decoded]
+  const spans = given.flatMap((secret) => views.flatMap((v) => secretSpans(text, secret, v)))
   return cut(text, spans)
 }
 
