@@ -1,6 +1,7 @@
 /** `npm start`: runs the standalone host until SIGINT/SIGTERM. */
 
 import { ConfigError } from '@/lib/parlant/config'
+import { loggableError } from '@/lib/parlant/log-error'
 import { DataFolderBusyError } from '@/host/db/folder-lock'
 import { loadDotEnv } from '@/host/env-file'
 import { PortInUseError, startHost } from '@/host/server'
@@ -42,9 +43,12 @@ main().catch((error: unknown) => {
     error instanceof DataFolderBusyError ||
     error instanceof PortInUseError
       ? error.message
-      : error instanceof Error
-        ? error.stack
-        : String(error)
+      : // A failed query's message and stack carry its SQL and parameters.
+        error instanceof Error && ('query' in error || 'severity' in error)
+        ? loggableError(error)
+        : error instanceof Error
+          ? error.stack
+          : String(error)
   process.stderr.write(`Failed to start: ${message}\n`)
   process.exit(1)
 })
