@@ -32,7 +32,7 @@ async function runOn(engine: 'pglite' | 'postgres', rows: BenchRow[]) {
       DATABASE_URL: pg?.url ?? '',
       REDIS_URL: '',
       PARLANT_SERVER_URL: emulator.url,
-      PARLANT_CHAT_TRAILING_ERROR_WAIT_SECONDS: '0',
+      PARLANT_CHAT_TRAILING_ERROR_WAIT_MS: '0',
     },
     port: 0,
   })
@@ -151,7 +151,7 @@ emit({
     warmup: WARMUP,
     interleaved: true,
     emulatorDelayMs: 0,
-    trailingErrorWaitSeconds: 0,
+    trailingErrorWaitMs: 0,
   },
   rows,
 })

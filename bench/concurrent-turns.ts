@@ -15,7 +15,7 @@ const REPLY_DELAY_MS = 2_000
 const rig = await startLoadRig({
   conversations: CONVERSATIONS,
   replyDelayMs: REPLY_DELAY_MS,
-  trailingErrorWaitSeconds: 1,
+  trailingErrorWaitMs: 250,
 })
 const rows: BenchRow[] = []
 try {
@@ -74,7 +74,7 @@ emit({
   config: {
     conversations: CONVERSATIONS,
     replyDelayMs: REPLY_DELAY_MS,
-    trailingErrorWaitSeconds: 1,
+    trailingErrorWaitMs: 250,
     database: 'PostgreSQL (pool 10)',
     processes: 'bridge | emulator | load driver',
   },

@@ -34,7 +34,7 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
 const rig = await startLoadRig({
   conversations: CONVERSATIONS,
   replyDelayMs: 0,
-  trailingErrorWaitSeconds: 0,
+  trailingErrorWaitMs: 0,
 })
 const rows: BenchRow[] = []
 try {

@@ -20,7 +20,7 @@ import { createUser, createWorkspace } from '@/host/directory'
 /** Fast waits for the emulator (1 "second" of wait_for_data = 40 ms). */
 export const FAST: Partial<ChatDefaults> = {
   pollWaitSeconds: 2,
-  trailingErrorWaitSeconds: 1,
+  trailingErrorWaitMs: 40,
   streamWaitSeconds: 1,
   leaseTtlMs: 2_000,
   leaseRetryMs: 20,
@@ -121,10 +121,24 @@ export interface Bed {
 /** Emulator + client + user/workspace + chat service over `db`. */
 export async function createBed(
   db: BridgeDatabase,
-  defaults: Partial<ChatDefaults> = FAST
+  defaults: Partial<ChatDefaults> = FAST,
+  options: {
+    /** The emulator's `wait_for_data` second, ms. Default `WAIT_UNIT_MS`. */
+    waitUnitMs?: number
+    /** The URL the chat reaches Parlant at (e.g. a proxy in front of the emulator). */
+    parlantUrl?: (emulatorUrl: string) => Promise<string> | string
+  } = {}
 ): Promise<Bed> {
-  const emulator = await startEmulator({ port: 0, delayMs: 0, waitUnitMs: WAIT_UNIT_MS })
-  const parlant = createParlantClient({ baseUrl: emulator.url, retry: false, breaker: false })
+  const emulator = await startEmulator({
+    port: 0,
+    delayMs: 0,
+    waitUnitMs: options.waitUnitMs ?? WAIT_UNIT_MS,
+  })
+  const parlant = createParlantClient({
+    baseUrl: (await options.parlantUrl?.(emulator.url)) ?? emulator.url,
+    retry: false,
+    breaker: false,
+  })
   const user = await createUser(db, {
     name: 'Ann',
     email: `ann-${generateRandomHex(12)}@example.com`,

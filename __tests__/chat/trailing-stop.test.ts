@@ -13,8 +13,8 @@ describe.each(ENGINES)('a stop after the reply (%s)', (engine) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(engine)
-    // A long look for a trailing error (50 × 40 ms), so the stop surely lands inside it.
-    bed = await createBed(database.db, { ...FAST, trailingErrorWaitSeconds: 50 })
+    // A long look for a trailing error (2 s), so the stop surely lands inside it.
+    bed = await createBed(database.db, { ...FAST, trailingErrorWaitMs: 2_000 })
   })
   afterAll(async () => {
     await bed?.emulator.close()

@@ -41,7 +41,7 @@ describe.each(ENGINES)('self-healing agents on %s', (engine) => {
         breaker: false,
         timeouts: { defaultMs: 1000 },
       }),
-      chat: wiredChat({ ...config, chatTrailingErrorWaitSeconds: 0 }),
+      chat: wiredChat({ ...config, chatTrailingErrorWaitMs: 0 }),
       lifecycle: { operationTimeoutMs: 1500, unreachableAfterMs: 0 },
       supervisor,
     })

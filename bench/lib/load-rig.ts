@@ -62,7 +62,7 @@ export interface LoadRig {
 export async function startLoadRig(options: {
   conversations: number
   replyDelayMs: number
-  trailingErrorWaitSeconds: number
+  trailingErrorWaitMs: number
   poolSize?: number
 }): Promise<LoadRig> {
   const emulator: ChildProcess = forkTs('./emulator-process.ts', {
@@ -83,7 +83,7 @@ export async function startLoadRig(options: {
       DATABASE_URL: database.url,
       REDIS_URL: '',
       PARLANT_SERVER_URL: emulatorUrl,
-      PARLANT_CHAT_TRAILING_ERROR_WAIT_SECONDS: String(options.trailingErrorWaitSeconds),
+      PARLANT_CHAT_TRAILING_ERROR_WAIT_MS: String(options.trailingErrorWaitMs),
     },
     port: 0,
   })

@@ -44,7 +44,10 @@ export function wiredChat(config: BridgeConfig) {
         lifecycle.assertAgentActive(workspaceId, agentId),
       reprovisionAgent: (workspaceId, agentId) => lifecycle.reprovision(workspaceId, agentId),
       turnSignal: (agentId) => lifecycle.turnSignal(agentId),
-      defaults: { trailingErrorWaitSeconds: config.chatTrailingErrorWaitSeconds ?? 1 },
+      defaults: {
+        trailingErrorWaitMs: config.chatTrailingErrorWaitMs ?? 250,
+        eventStream: config.chatEventStream ?? true,
+      },
     })
 }
 

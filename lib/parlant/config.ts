@@ -30,12 +30,22 @@ const envSchema = z.object({
     .default(10),
   PARLANT_SERVER_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
   PARLANT_API_KEY: z.string().min(1).optional(),
+  PARLANT_CHAT_TRAILING_ERROR_WAIT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of milliseconds')
+    .min(0)
+    .max(10_000)
+    .optional(),
+  /** Deprecated: read only when `PARLANT_CHAT_TRAILING_ERROR_WAIT_MS` is unset. */
   PARLANT_CHAT_TRAILING_ERROR_WAIT_SECONDS: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number of seconds (Parlant takes integer wait_for_data)')
     .min(0)
     .max(10)
-    .default(1),
+    .optional(),
+  PARLANT_CHAT_EVENT_STREAM: z
+    .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+    .default('true'),
 })
 
 /** Validated bridge settings. */
@@ -47,10 +57,12 @@ export interface BridgeConfig {
   parlantServerUrl?: string
   parlantApiKey?: string
   /**
-   * `wait_for_data` of the one poll for a trailing `error` after a turn's final ready. Parlant
-   * takes whole seconds: 1 (default) never misses a late error; 0 saves a second per turn.
+   * How long a turn looks for a trailing `error` after its final ready, ms (default 250). On the
+   * event stream that is the wait; the long poll rounds it up to Parlant's whole seconds.
    */
-  chatTrailingErrorWaitSeconds?: number
+  chatTrailingErrorWaitMs?: number
+  /** Read turns' events as a server-sent-events stream (default true; long poll when false). */
+  chatEventStream?: boolean
 }
 
 /** A configuration error that names the variables at fault. */
@@ -86,6 +98,11 @@ export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeCo
     maxAgentsPerWorkspace: value.PARLANT_MAX_AGENTS_PER_WORKSPACE,
     parlantServerUrl: value.PARLANT_SERVER_URL,
     parlantApiKey: value.PARLANT_API_KEY,
-    chatTrailingErrorWaitSeconds: value.PARLANT_CHAT_TRAILING_ERROR_WAIT_SECONDS,
+    chatTrailingErrorWaitMs:
+      value.PARLANT_CHAT_TRAILING_ERROR_WAIT_MS ??
+      (value.PARLANT_CHAT_TRAILING_ERROR_WAIT_SECONDS === undefined
+        ? 250
+        : value.PARLANT_CHAT_TRAILING_ERROR_WAIT_SECONDS * 1000),
+    chatEventStream: value.PARLANT_CHAT_EVENT_STREAM === 'true',
   }
 }

@@ -3,9 +3,12 @@
  * post the customer message once (marked with `metadata.bridge_msg_id`; after an ambiguous
  * failure, look for the marker instead of re-posting), then long-poll from the posted offset and
  * collect the events of its `trace_id` until `ready` with `stage: "completed"` — a bare `ready {}`
- * is interim — then one short poll for a trailing `error`. 504 means "poll again"; a 404 means the
- * session is gone (the caller recreates it once).
+ * is interim — then one short look for a trailing `error`. The events come from one
+ * server-sent-events stream per turn, or the long poll when the server does not stream (see
+ * `feed.ts`). 504 means "poll again"; a 404 means the session is gone (the caller recreates it once).
  */
+
+import { type EventFeed, longPollFeed, streamFeed } from '@/lib/parlant/chat/feed'
 import {
   isAgentMessage,
   isMessageComplete,
@@ -50,8 +53,14 @@ export interface TurnInput {
   lookFirst: boolean
   signal: AbortSignal
   pollWaitSeconds: number
-  trailingErrorWaitSeconds: number
+  /**
+   * How long to look for a trailing `error` after the final ready, ms (the long poll rounds it up
+   * to whole seconds).
+   */
+  trailingErrorWaitMs: number
   streamWaitSeconds: number
+  /** Read the events as one server-sent-events stream (long poll when the server has none). */
+  eventStream: boolean
   logger: BridgeLogger
   /**
    * Called once the customer event is known (before any waiting), to record it together with the
@@ -192,7 +201,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
       }),
     postOnce(input),
   ])
-  let cursor = posted.offset + 1
+  const cursor = posted.offset + 1
   await input.onPosted(posted, cursor)
   const traceId = posted.traceId
   if (event) input.onEvent(event, { traceId, preamble: false })
@@ -209,13 +218,33 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
   // Manual mode: the engine emits nothing for this message; a human takes it from here.
   if (session.mode === 'manual') return { ...outcome, outcome: 'manual_mode' }
 
-  const poll = async (waitForData: number) => {
+  const feedInput = {
+    parlant: input.parlant,
+    sessionId: input.sessionId,
+    signal: input.signal,
+    logger: input.logger,
+  }
+  const feed = input.eventStream
+    ? streamFeed({ ...feedInput, streamWaitSeconds: input.pollWaitSeconds })
+    : longPollFeed(feedInput)
+  try {
+    return await follow(input, feed, { outcome, traceId, cursor })
+  } finally {
+    feed.close()
+  }
+}
+
+/** Reads the session's events from `cursor` until the turn's final ready (and a trailing error). */
+async function follow(
+  input: TurnInput,
+  feed: EventFeed,
+  start: { outcome: TurnOutcome; traceId: string; cursor: number }
+): Promise<TurnOutcome> {
+  const { outcome, traceId } = start
+  let cursor = start.cursor
+  const poll = async (waitMs: number) => {
     try {
-      return await input.parlant.events.list(input.sessionId, {
-        minOffset: cursor,
-        waitForData,
-        signal: input.signal,
-      })
+      return await feed.next(cursor, waitMs)
     } catch (error) {
       if (isNotFound(error)) throw new SessionGoneError('session not found while polling')
       throw error
@@ -237,7 +266,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
   for (;;) {
     input.signal.throwIfAborted()
     await input.checkpoint?.()
-    const batch = await poll(input.pollWaitSeconds)
+    const batch = await poll(input.pollWaitSeconds * 1000)
     if (batch.timedOut) continue
     cursor = batch.nextOffset
     let completed = false
@@ -283,7 +312,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
     // reply is already on screens; a stop or deadline during this look leaves the turn complete.
     let trailing: Awaited<ReturnType<typeof poll>>
     try {
-      trailing = await poll(input.trailingErrorWaitSeconds)
+      trailing = await poll(input.trailingErrorWaitMs)
     } catch (error) {
       if (input.signal.aborted) return { ...done, cursor }
       throw error

@@ -52,8 +52,13 @@ export interface ChatDefaults {
   deadlineMs: number
   /** `wait_for_data` of each long poll, seconds. Default 25. */
   pollWaitSeconds: number
-  /** `wait_for_data` of the poll for a trailing `error` after the final ready, seconds. Default 1. */
-  trailingErrorWaitSeconds: number
+  /**
+   * How long to look for a trailing `error` after the final ready, ms. Default 250. The long poll
+   * (a server without event streams) rounds it up to Parlant's whole seconds.
+   */
+  trailingErrorWaitMs: number
+  /** Read a turn's events as one server-sent-events stream; false: always long poll. Default true. */
+  eventStream: boolean
   /** `wait_for_data` of each streaming re-read, seconds. Default 1. */
   streamWaitSeconds: number
   /** Conversation lease time to live, ms (renewed at a third of it). Default 30 000. */
@@ -65,7 +70,8 @@ export interface ChatDefaults {
 export const DEFAULT_CHAT_DEFAULTS: ChatDefaults = {
   deadlineMs: 120_000,
   pollWaitSeconds: 25,
-  trailingErrorWaitSeconds: 1,
+  trailingErrorWaitMs: 250,
+  eventStream: true,
   streamWaitSeconds: 1,
   leaseTtlMs: 30_000,
   leaseRetryMs: 100,

@@ -62,7 +62,9 @@ import {
   type Tag,
   tagSchema,
 } from '@/lib/parlant/client/schemas'
+import { createSseParser } from '@/lib/parlant/client/sse'
 import {
+  chunksOf,
   createPooledTransport,
   type PoolOptions,
   type Transport,
@@ -123,6 +125,25 @@ export interface EventBatch {
   /** Where the next poll should start: last offset + 1, or the given `minOffset`. */
   nextOffset: number
 }
+
+export interface StreamEventsOptions {
+  /** Only events with `offset >= minOffset`. Default 0. */
+  minOffset?: number
+  /** Seconds without a new event after which the server ends the stream (integer). */
+  waitForData: number
+  signal?: AbortSignal
+}
+
+/** What opening an event stream gave: the stream, or a long poll's answer from a server without SSE. */
+export type EventStreamOpening =
+  | {
+      kind: 'stream'
+      /** Settles when the stream ends; rejects with a typed error when it breaks. */
+      ended: Promise<void>
+      /** Leaves the stream (its socket is closed, not reused). */
+      close(): void
+    }
+  | { kind: 'batch'; batch: EventBatch }
 
 export interface ReadEventOptions extends CallOptions {
   /** Wait until a streamed message's `chunks` end with null. */
@@ -242,9 +263,8 @@ export function createParlantClient(options: ParlantClientOptions) {
     )
   }
 
-  async function attempt<T>(call: Call<T>): Promise<T | typeof GATEWAY_TIMEOUT> {
-    const target: RequestTarget = { method: call.method, path: call.path, secrets }
-    const where = `${call.method} ${call.path}`
+  /** A breaker permit for one call, or the "circuit open" error. */
+  function acquire(target: RequestTarget, where: string) {
     const permit = breaker?.tryAcquire()
     if (breaker && !permit) {
       const seconds = Math.ceil(breaker.retryInMs() / 1000)
@@ -254,59 +274,56 @@ export function createParlantClient(options: ParlantClientOptions) {
         'breaker_open'
       )
     }
-    const timeoutMs = call.timeoutMs ?? defaultTimeoutMs
-    const controller = new AbortController()
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      controller.abort()
-    }, timeoutMs)
-    const onCallerAbort = () => controller.abort()
-    call.signal?.addEventListener('abort', onCallerAbort, { once: true })
-    const headers: Record<string, string> = { accept: 'application/json' }
-    if (apiKey) headers.authorization = `Bearer ${apiKey}`
-    if (call.body !== undefined) headers['content-type'] = 'application/json'
-    const started = Date.now()
-    let status = 0
-    let text = ''
-    let responseHeaders: TransportResponse['headers'] = new Headers()
-    try {
-      const response = await fetchImpl(buildUrl(call.path, call.query), {
-        method: call.method,
-        headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal: controller.signal,
-      })
-      status = response.status
-      responseHeaders = response.headers
-      // The body is read under the same timeout: a slow body is as bad as a slow answer.
-      text = await response.text()
-    } catch (error) {
-      if (timedOut) {
-        permit?.failure()
-        logger.warn('Parlant call timed out', { method: call.method, path: call.path, timeoutMs })
-        throw new ParlantTimeout(
-          `Parlant ${where}: timed out after ${timeoutMs} ms`,
-          target,
-          timeoutMs
-        )
-      }
-      if (call.signal?.aborted) {
-        permit?.release()
-        throw new ParlantError(`Parlant ${where}: aborted by caller`, target)
-      }
+    return permit
+  }
+
+  type Permit = ReturnType<typeof acquire>
+
+  /** The typed error for a call that got no answer: our timeout, the caller's abort, the network. */
+  function noAnswer(
+    error: unknown,
+    how: { timedOut: boolean; signal?: AbortSignal; timeoutMs: number },
+    call: { method: Method; path: string },
+    target: RequestTarget,
+    permit: Permit
+  ): ParlantError {
+    const where = `${call.method} ${call.path}`
+    if (how.timedOut) {
       permit?.failure()
-      const cause = scrub(
-        error instanceof Error ? describeNetworkError(error) : String(error),
-        secrets
+      logger.warn('Parlant call timed out', {
+        method: call.method,
+        path: call.path,
+        timeoutMs: how.timeoutMs,
+      })
+      return new ParlantTimeout(
+        `Parlant ${where}: timed out after ${how.timeoutMs} ms`,
+        target,
+        how.timeoutMs
       )
-      logger.warn('Parlant unreachable', { method: call.method, path: call.path, cause })
-      throw new ParlantUnavailable(`Parlant ${where}: unreachable (${cause})`, target, 'network')
-    } finally {
-      clearTimeout(timer)
-      call.signal?.removeEventListener('abort', onCallerAbort)
     }
-    const elapsedMs = Date.now() - started
+    if (how.signal?.aborted) {
+      permit?.release()
+      return new ParlantError(`Parlant ${where}: aborted by caller`, target)
+    }
+    permit?.failure()
+    const cause = scrub(
+      error instanceof Error ? describeNetworkError(error) : String(error),
+      secrets
+    )
+    logger.warn('Parlant unreachable', { method: call.method, path: call.path, cause })
+    return new ParlantUnavailable(`Parlant ${where}: unreachable (${cause})`, target, 'network')
+  }
+
+  /** Reads a whole answer: status checks, the 504 of a long poll, JSON through the schema. */
+  function interpret<T>(
+    call: Call<T>,
+    answer: { status: number; text: string; headers: TransportResponse['headers'] },
+    target: RequestTarget,
+    permit: Permit,
+    elapsedMs: number
+  ): T | typeof GATEWAY_TIMEOUT {
+    const { status, text } = answer
+    const where = `${call.method} ${call.path}`
     if (status === 504 && call.allowGatewayTimeout) {
       permit?.success()
       logger.debug('Parlant long poll: no news', { path: call.path, elapsedMs })
@@ -315,7 +332,7 @@ export function createParlantClient(options: ParlantClientOptions) {
     if (status < 200 || status >= 300) {
       if (status >= 500) permit?.failure()
       else permit?.success()
-      const error = httpError(status, text, target, responseHeaders)
+      const error = httpError(status, text, target, answer.headers)
       // A 404 is an answer, not a failure, for the get-or-create reads the bridge makes.
       const context = { method: call.method, path: call.path, status, elapsedMs }
       if (status === 404) logger.debug('Parlant call failed', context)
@@ -331,7 +348,17 @@ export function createParlantClient(options: ParlantClientOptions) {
     } catch {
       throw new ParlantContractError(`Parlant ${where}: response is not JSON`, target, status, [])
     }
-    const parsed = call.schema.safeParse(json)
+    return parseWith(call.schema, json, target, where, status)
+  }
+
+  function parseWith<T>(
+    schema: z.ZodType<T>,
+    json: unknown,
+    target: RequestTarget,
+    where: string,
+    status: number
+  ): T {
+    const parsed = schema.safeParse(json)
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
       throw new ParlantContractError(
@@ -342,6 +369,188 @@ export function createParlantClient(options: ParlantClientOptions) {
       )
     }
     return parsed.data
+  }
+
+  function headersFor(body: boolean, accept = 'application/json') {
+    const headers: Record<string, string> = { accept }
+    if (apiKey) headers.authorization = `Bearer ${apiKey}`
+    if (body) headers['content-type'] = 'application/json'
+    return headers
+  }
+
+  async function attempt<T>(call: Call<T>): Promise<T | typeof GATEWAY_TIMEOUT> {
+    const target: RequestTarget = { method: call.method, path: call.path, secrets }
+    const permit = acquire(target, `${call.method} ${call.path}`)
+    const timeoutMs = call.timeoutMs ?? defaultTimeoutMs
+    const controller = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+    }, timeoutMs)
+    const onCallerAbort = () => controller.abort()
+    call.signal?.addEventListener('abort', onCallerAbort, { once: true })
+    const started = Date.now()
+    let status = 0
+    let text = ''
+    let responseHeaders: TransportResponse['headers'] = new Headers()
+    try {
+      const response = await fetchImpl(buildUrl(call.path, call.query), {
+        method: call.method,
+        headers: headersFor(call.body !== undefined),
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: controller.signal,
+      })
+      status = response.status
+      responseHeaders = response.headers
+      // The body is read under the same timeout: a slow body is as bad as a slow answer.
+      text = await response.text()
+    } catch (error) {
+      throw noAnswer(error, { timedOut, signal: call.signal, timeoutMs }, call, target, permit)
+    } finally {
+      clearTimeout(timer)
+      call.signal?.removeEventListener('abort', onCallerAbort)
+    }
+    return interpret(
+      call,
+      { status, text, headers: responseHeaders },
+      target,
+      permit,
+      Date.now() - started
+    )
+  }
+
+  /**
+   * Opens `GET /sessions/{id}/events?sse=true`. An event stream calls `onEvent` with each event
+   * (validated, redacted) until the server ends it (no new event within `waitForData` seconds) or
+   * `close()`; `ended` settles then (rejecting on a broken stream, a malformed event, or silence
+   * past `waitForData` + the long-poll margin). A server that ignores `sse` answers as a long poll:
+   * that answer is returned as a batch. Never retried; errors opening it are typed as for `list`.
+   */
+  async function openEventStream(
+    sessionId: string,
+    opts: StreamEventsOptions,
+    onEvent: (event: ParlantEvent) => void
+  ): Promise<EventStreamOpening> {
+    const path = `/sessions/${enc(sessionId)}/events`
+    const call: Call<ParlantEvent[]> = {
+      method: 'GET',
+      path,
+      schema: eventSchema.array(),
+      allowGatewayTimeout: true,
+    }
+    const where = `GET ${path}`
+    const target: RequestTarget = { method: 'GET', path, secrets }
+    const permit = acquire(target, where)
+    const waitForData = Math.max(0, Math.floor(opts.waitForData))
+    const minOffset = opts.minOffset ?? 0
+    // Silence longer than the server's own wait means a hung server or a lost connection.
+    const idleMs = waitForData * 1000 + longPollMarginMs
+    const controller = new AbortController()
+    let timedOut = false
+    let timer: NodeJS.Timeout | undefined
+    const arm = () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        timedOut = true
+        controller.abort()
+      }, idleMs)
+    }
+    const onCallerAbort = () => controller.abort()
+    opts.signal?.addEventListener('abort', onCallerAbort, { once: true })
+    const cleanup = () => {
+      clearTimeout(timer)
+      opts.signal?.removeEventListener('abort', onCallerAbort)
+    }
+    const how = () => ({ timedOut, signal: opts.signal, timeoutMs: idleMs })
+    arm()
+    const started = Date.now()
+    let response: TransportResponse
+    try {
+      response = await fetchImpl(
+        buildUrl(path, { min_offset: minOffset, wait_for_data: waitForData, sse: true }),
+        {
+          method: 'GET',
+          headers: headersFor(false, 'text/event-stream'),
+          signal: controller.signal,
+          stream: true,
+        }
+      )
+    } catch (error) {
+      cleanup()
+      throw noAnswer(error, how(), call, target, permit)
+    }
+    const contentType = response.headers.get('content-type') ?? ''
+    if (response.status !== 200 || !contentType.startsWith('text/event-stream')) {
+      let text: string
+      try {
+        text = await response.text()
+      } catch (error) {
+        throw noAnswer(error, how(), call, target, permit)
+      } finally {
+        cleanup()
+      }
+      const result = interpret(
+        call,
+        { status: response.status, text, headers: response.headers },
+        target,
+        permit,
+        Date.now() - started
+      )
+      return { kind: 'batch', batch: toBatch(result, minOffset) }
+    }
+    permit?.success()
+    logger.debug('Parlant event stream opened', { path, elapsedMs: Date.now() - started })
+    const ended = (async () => {
+      const parser = createSseParser((data) => {
+        let json: unknown
+        try {
+          json = JSON.parse(data)
+        } catch {
+          throw new ParlantContractError(
+            `Parlant ${where}: stream event is not JSON`,
+            target,
+            200,
+            []
+          )
+        }
+        onEvent(redactDeep(parseWith(eventSchema, json, target, where, 200), secrets))
+      })
+      try {
+        const body = response.body
+        if (body) {
+          for await (const chunk of chunksOf(body)) {
+            arm()
+            parser.push(chunk)
+          }
+        } else {
+          parser.push(new TextEncoder().encode(await response.text()))
+        }
+        parser.end()
+      } catch (error) {
+        if (error instanceof ParlantError) throw error
+        // A close() is the reader leaving, not a failure.
+        if (controller.signal.aborted && !timedOut && !opts.signal?.aborted) return
+        throw noAnswer(error, how(), call, target, undefined)
+      } finally {
+        cleanup()
+      }
+    })()
+    // Whoever reads `ended` sees the failure; never an unhandled rejection meanwhile.
+    ended.catch(() => {})
+    return { kind: 'stream', ended, close: () => controller.abort() }
+  }
+
+  function toBatch(result: ParlantEvent[] | typeof GATEWAY_TIMEOUT, minOffset: number): EventBatch {
+    if (result === GATEWAY_TIMEOUT) return { events: [], timedOut: true, nextOffset: minOffset }
+    // Events enter the bridge here: an error event's exception (and any text) may echo the key.
+    const sorted = dedupeAndSort(result).map((event) => redactDeep(event, secrets))
+    const last = sorted[sorted.length - 1]
+    return {
+      events: sorted,
+      timedOut: false,
+      nextOffset: last ? Math.max(minOffset, last.offset + 1) : minOffset,
+    }
   }
 
   function isRetryable(call: Call<unknown>) {
@@ -522,16 +731,9 @@ export function createParlantClient(options: ParlantClientOptions) {
         allowGatewayTimeout: true,
         retryTimeouts: false,
       })
-      if (result === GATEWAY_TIMEOUT) return { events: [], timedOut: true, nextOffset: minOffset }
-      // Events enter the bridge here: an error event's exception (and any text) may echo the key.
-      const sorted = dedupeAndSort(result).map((event) => redactDeep(event, secrets))
-      const last = sorted[sorted.length - 1]
-      return {
-        events: sorted,
-        timedOut: false,
-        nextOffset: last ? Math.max(minOffset, last.offset + 1) : minOffset,
-      }
+      return toBatch(result, minOffset)
     },
+    stream: openEventStream,
     /**
      * `GET /sessions/{id}/events/{eventId}`; with `waitForCompletion` the server holds the answer
      * until a streamed message's chunks end with null.

@@ -12,12 +12,21 @@ export interface TransportResponse {
   status: number
   headers: { get(name: string): string | null }
   text(): Promise<string>
+  /** The body as it arrives, when the request asked to `stream` (read it or `text()`, not both). */
+  body?: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null
 }
 
 /** The subset of `fetch` the client calls (the global `fetch` fits it, for tests that inject one). */
 export type Transport = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }
+  init: {
+    method: string
+    headers: Record<string, string>
+    body?: string
+    signal: AbortSignal
+    /** Resolve once the headers are in, with `body` readable as it arrives (an event stream). */
+    stream?: boolean
+  }
 ) => Promise<TransportResponse>
 
 export interface PoolOptions {
@@ -67,25 +76,33 @@ export function createPooledTransport(options: PoolOptions = {}) {
           timeout: 0,
         },
         (response) => {
+          const headers = response.headers
+          const get = (name: string) => {
+            const value = headers[name.toLowerCase()]
+            return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+          }
+          if (init.stream) {
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: { get },
+              body: response,
+              text: async () => {
+                const chunks: Buffer[] = []
+                for await (const chunk of response) chunks.push(chunk as Buffer)
+                return Buffer.concat(chunks).toString('utf8')
+              },
+            })
+            return
+          }
           const chunks: Buffer[] = []
           response.on('data', (chunk: Buffer) => chunks.push(chunk))
           response.on('error', reject)
           response.on('aborted', () => reject(new Error('response aborted')))
           response.on('end', () => {
             const body = Buffer.concat(chunks).toString('utf8')
-            const headers = response.headers
             resolve({
               status: response.statusCode ?? 0,
-              headers: {
-                get(name) {
-                  const value = headers[name.toLowerCase()]
-                  return value === undefined
-                    ? null
-                    : Array.isArray(value)
-                      ? value.join(', ')
-                      : value
-                },
-              },
+              headers: { get },
               text: () => Promise.resolve(body),
             })
           })
@@ -114,5 +131,25 @@ export function createPooledTransport(options: PoolOptions = {}) {
       agents.http.destroy()
       agents.https.destroy()
     },
+  }
+}
+
+/** The chunks of a streamed body, whether a Node stream or a Web `ReadableStream` (`fetch`). */
+export async function* chunksOf(
+  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>
+): AsyncGenerator<Uint8Array> {
+  if (Symbol.asyncIterator in body) {
+    yield* body
+    return
+  }
+  const reader = body.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      yield value
+    }
+  } finally {
+    reader.releaseLock()
   }
 }

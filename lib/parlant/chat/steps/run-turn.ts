@@ -33,7 +33,8 @@ export function runOnSession(
     lookFirst: turn.lookFirst,
     signal: scope.signal,
     pollWaitSeconds: defaults.pollWaitSeconds,
-    trailingErrorWaitSeconds: defaults.trailingErrorWaitSeconds,
+    trailingErrorWaitMs: defaults.trailingErrorWaitMs,
+    eventStream: defaults.eventStream,
     streamWaitSeconds: defaults.streamWaitSeconds,
     logger: deps.host.logger,
     onPosted: async (posted, cursor) => {

@@ -1,0 +1,197 @@
+/**
+ * Where a turn reads its session's events: one server-sent-events stream (`sse=true`), reopened
+ * from the cursor when the server ends it, or Parlant's long poll when the server does not stream
+ * (it answers the stream request as a long poll, or opening or reading the stream fails). Both
+ * answer "events from this cursor on, waiting at most this long", so the turn reads either alike;
+ * the stream's wait is in milliseconds, the long poll's in Parlant's whole seconds (rounded up).
+ */
+import {
+  dedupeAndSort,
+  type EventBatch,
+  type EventStreamOpening,
+  type ParlantClient,
+  type ParlantEvent,
+  ParlantNotFound,
+} from '@/lib/parlant/client'
+import type { BridgeLogger } from '@/lib/parlant/ports'
+
+export interface EventFeed {
+  /** Events from `cursor` on, sorted, waiting up to `waitMs` for one; `timedOut` when none came. */
+  next(cursor: number, waitMs: number): Promise<EventBatch>
+  /** Ends the stream, if one is open. */
+  close(): void
+}
+
+export interface FeedInput {
+  parlant: ParlantClient
+  sessionId: string
+  signal: AbortSignal
+  logger: BridgeLogger
+}
+
+/** Parlant's long poll: `wait_for_data` is whole seconds, so a sub-second wait takes one. */
+export function longPollFeed({ parlant, sessionId, signal }: FeedInput): EventFeed {
+  return {
+    next: (cursor, waitMs) =>
+      parlant.events.list(sessionId, {
+        minOffset: cursor,
+        waitForData: Math.ceil(waitMs / 1000),
+        signal,
+      }),
+    close() {},
+  }
+}
+
+/** Streams in a row that end with no event before the feed long polls instead. */
+const EMPTY_ENDS_BEFORE_LONG_POLL = 3
+
+interface OpenStream {
+  close(): void
+  /** Events received and not yet handed out. */
+  queue: ParlantEvent[]
+  received: number
+  done: boolean
+  failure: unknown
+}
+
+/**
+ * The stream feed. `streamWaitSeconds` is the stream's `wait_for_data`: the server ends it after
+ * that much silence, and it is reopened on the next read.
+ */
+export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): EventFeed {
+  const { parlant, sessionId, signal, logger } = input
+  const longPoll = longPollFeed(input)
+  let fallback = false
+  let current: OpenStream | null = null
+  let emptyEnds = 0
+  let wake: (() => void) | null = null
+  const poke = () => {
+    const resolve = wake
+    wake = null
+    resolve?.()
+  }
+
+  const switchToLongPoll = (why: unknown) => {
+    fallback = true
+    logger.warn('Parlant event stream unavailable; long polling instead', {
+      sessionId,
+      cause: why instanceof Error ? why.message : String(why),
+    })
+  }
+
+  /** Opens a stream from `cursor`; returns a batch instead when the server answered a long poll. */
+  const open = async (cursor: number): Promise<EventBatch | null> => {
+    const stream: OpenStream = {
+      close() {},
+      queue: [],
+      received: 0,
+      done: false,
+      failure: null,
+    }
+    let opening: EventStreamOpening
+    try {
+      opening = await parlant.events.stream(
+        sessionId,
+        { minOffset: cursor, waitForData: input.streamWaitSeconds, signal },
+        (event) => {
+          stream.queue.push(event)
+          stream.received += 1
+          poke()
+        }
+      )
+    } catch (error) {
+      if (error instanceof ParlantNotFound || signal.aborted) throw error
+      switchToLongPoll(error)
+      return null
+    }
+    if (opening.kind === 'batch') {
+      // The server ignored `sse`: this is a long poll's answer, and the long poll it is from now.
+      fallback = true
+      return opening.batch
+    }
+    stream.close = opening.close
+    opening.ended.then(
+      () => {
+        stream.done = true
+        poke()
+      },
+      (error: unknown) => {
+        stream.done = true
+        stream.failure = error
+        poke()
+      }
+    )
+    current = stream
+    return null
+  }
+
+  /** Resolves on news from the stream or after `ms`; rejects when the signal fires. */
+  const wait = (ms: number) =>
+    new Promise<boolean>((resolve, reject) => {
+      const onAbort = () => finish(() => reject(signal.reason))
+      const timer = setTimeout(() => finish(() => resolve(false)), ms)
+      const finish = (settle: () => void) => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+        wake = null
+        settle()
+      }
+      wake = () => finish(() => resolve(true))
+      signal.addEventListener('abort', onAbort, { once: true })
+    })
+
+  const next = async (cursor: number, waitMs: number): Promise<EventBatch> => {
+    const deadline = Date.now() + waitMs
+    for (;;) {
+      signal.throwIfAborted()
+      if (fallback) return longPoll.next(cursor, Math.max(0, deadline - Date.now()))
+      if (!current) {
+        const answered = await open(cursor)
+        if (answered) return answered
+        continue
+      }
+      const stream: OpenStream = current
+      const events = stream.queue.filter((e) => e.offset >= cursor)
+      stream.queue = []
+      if (events.length > 0) {
+        const sorted = dedupeAndSort(events)
+        const last = sorted[sorted.length - 1] as ParlantEvent
+        return { events: sorted, timedOut: false, nextOffset: Math.max(cursor, last.offset + 1) }
+      }
+      if (stream.done) {
+        current = null
+        if (stream.failure) {
+          if (stream.failure instanceof ParlantNotFound || signal.aborted) throw stream.failure
+          switchToLongPoll(stream.failure)
+          continue
+        }
+        if (stream.received > 0) {
+          emptyEnds = 0
+          continue // the server ended it after a silence: reopen
+        }
+        // Ended with nothing: silence for a whole wait, or a session that is gone (which a stream
+        // ends quietly). One look without waiting tells them apart (a gone session is a 404).
+        const look = await longPoll.next(cursor, 0)
+        // A server that ends every stream at once would have us reopen in a loop.
+        emptyEnds += 1
+        if (emptyEnds >= EMPTY_ENDS_BEFORE_LONG_POLL) {
+          switchToLongPoll('event streams end without events')
+        }
+        if (look.events.length > 0) return look
+        return { events: [], timedOut: true, nextOffset: cursor }
+      }
+      const left = deadline - Date.now()
+      if (left <= 0 || !(await wait(left))) {
+        return { events: [], timedOut: true, nextOffset: cursor }
+      }
+    }
+  }
+
+  return {
+    next,
+    close() {
+      current?.close()
+      current = null
+    },
+  }
+}
