@@ -3,6 +3,8 @@
  * bytes are split, a turn read from the emulator over real HTTP until the server ends the stream,
  * `close()` leaving quietly, and a server without streams answered as a long poll (a batch).
  */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import fc from 'fast-check'
 import {
   createParlantClient,
@@ -161,5 +163,47 @@ describe('events.stream against the emulator', () => {
     await expect(
       client.events.stream('nope', { minOffset: 0, waitForData: 1 }, () => {})
     ).rejects.toMatchObject({ name: 'ParlantNotFound' })
+  })
+})
+
+describe('events.stream against a misbehaving server', () => {
+  let server: http.Server
+  let url = ''
+  /** What the server writes after the stream's headers; it then leaves the stream open. */
+  let body = ''
+
+  beforeAll(async () => {
+    server = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' })
+      response.write(body)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  const open = (margin: number) =>
+    createParlantClient({
+      baseUrl: url,
+      breaker: false,
+      timeouts: { longPollMarginMs: margin },
+      logger: captureLogger().logger,
+    }).events.stream('s1', { minOffset: 0, waitForData: 0 }, () => {})
+
+  it('rejects a stream whose event is not JSON with ParlantContractError', async () => {
+    body = 'data: not json\n\n'
+    const opening = await open(5_000)
+    if (opening.kind !== 'stream') throw new Error('expected a stream')
+    await expect(opening.ended).rejects.toMatchObject({ name: 'ParlantContractError' })
+  })
+
+  it('rejects a stream silent past its wait with ParlantTimeout, never hanging', async () => {
+    body = ': hello\n\n'
+    const opening = await open(200)
+    if (opening.kind !== 'stream') throw new Error('expected a stream')
+    await expect(opening.ended).rejects.toMatchObject({ name: 'ParlantTimeout' })
   })
 })

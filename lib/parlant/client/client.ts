@@ -501,6 +501,7 @@ export function createParlantClient(options: ParlantClientOptions) {
     }
     permit?.success()
     logger.debug('Parlant event stream opened', { path, elapsedMs: Date.now() - started })
+    let finished = false
     const ended = (async () => {
       const parser = createSseParser((data) => {
         let json: unknown
@@ -528,17 +529,24 @@ export function createParlantClient(options: ParlantClientOptions) {
         }
         parser.end()
       } catch (error) {
-        if (error instanceof ParlantError) throw error
+        if (error instanceof ParlantError) {
+          controller.abort() // a malformed event: leave the stream
+          throw error
+        }
         // A close() is the reader leaving, not a failure.
         if (controller.signal.aborted && !timedOut && !opts.signal?.aborted) return
         throw noAnswer(error, how(), call, target, undefined)
       } finally {
+        finished = true
         cleanup()
       }
     })()
     // Whoever reads `ended` sees the failure; never an unhandled rejection meanwhile.
     ended.catch(() => {})
-    return { kind: 'stream', ended, close: () => controller.abort() }
+    const close = () => {
+      if (!finished) controller.abort()
+    }
+    return { kind: 'stream', ended, close }
   }
 
   function toBatch(result: ParlantEvent[] | typeof GATEWAY_TIMEOUT, minOffset: number): EventBatch {
