@@ -200,6 +200,38 @@ describe('events.stream against a misbehaving server', () => {
     await expect(opening.ended).rejects.toMatchObject({ name: 'ParlantContractError' })
   })
 
+  it('redacts the API key from a streamed error event, as from a listing', async () => {
+    const key = 'pk-live-STREAM-5b1e90'
+    body = `data: ${JSON.stringify({
+      id: 'e1',
+      source: 'system',
+      kind: 'status',
+      offset: 3,
+      creation_utc: new Date().toISOString(),
+      correlation_id: 'c1',
+      trace_id: 't1',
+      data: { status: 'error', data: { exception: `refused Bearer ${key}` } },
+      deleted: false,
+      metadata: {},
+    })}\n\n`
+    const events: ParlantEvent[] = []
+    const client = createParlantClient({
+      baseUrl: url,
+      apiKey: key,
+      breaker: false,
+      timeouts: { longPollMarginMs: 300 },
+      logger: captureLogger().logger,
+    })
+    const opening = await client.events.stream('s1', { minOffset: 0, waitForData: 0 }, (e) =>
+      events.push(e)
+    )
+    if (opening.kind !== 'stream') throw new Error('expected a stream')
+    while (events.length === 0) await new Promise((r) => setTimeout(r, 5))
+    opening.close()
+    expect(JSON.stringify(events)).not.toContain(key)
+    expect(JSON.stringify(events)).toContain('[redacted]')
+  })
+
   it('rejects a stream silent past its wait with ParlantTimeout, never hanging', async () => {
     body = ': hello\n\n'
     const opening = await open(200)

@@ -150,6 +150,9 @@ describe.each(ENGINES)('secrets in Parlant errors and logs (%s)', (engine) => {
         PARLANT_SERVER_URL: proxy.url,
         PARLANT_API_KEY: API_KEY,
         PARLANT_CHAT_TRAILING_ERROR_WAIT_SECONDS: '0',
+        // The proxy rewrites whole JSON listings, so turns long poll through it (a stream event's
+        // redaction is tested in __tests__/client/stream.test.ts).
+        PARLANT_CHAT_EVENT_STREAM: 'false',
         PORT: '0',
       },
     })
