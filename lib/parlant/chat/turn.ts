@@ -70,8 +70,8 @@ export interface TurnInput {
   /** Every event of the session, in offset order, as it arrives (and each streaming update). */
   onEvent(event: ParlantEvent, ctx: { traceId: string; preamble: boolean }): void
   /**
-   * Persist the cursor after a batch that did not end the turn. The final cursor is returned in
-   * the outcome instead, for the caller to store with the result in one write.
+   * Persist the cursor after a batch that did not end the turn, at most once a second. The final
+   * cursor is returned in the outcome instead, for the caller to store with the result in one write.
    */
   onCursor(cursor: number): Promise<void>
   /** Called before each long poll; throws to abandon the turn (e.g. the agent was stopped). */
@@ -85,6 +85,9 @@ export type TurnOutcome = Pick<
   /** The session's event cursor after the turn (past every event read). */
   cursor: number
 }
+
+/** Mid-turn cursor writes at most this often, ms. */
+const CURSOR_WRITE_INTERVAL_MS = 1_000
 
 function toAgentMessage(event: MessageEvent): AgentMessage {
   return {
@@ -242,6 +245,8 @@ async function follow(
 ): Promise<TurnOutcome> {
   const { outcome, traceId } = start
   let cursor = start.cursor
+  // `onPosted` just recorded the cursor.
+  let cursorWrittenAt = Date.now()
   const poll = async (waitMs: number) => {
     try {
       return await feed.next(cursor, waitMs)
@@ -301,7 +306,12 @@ async function follow(
     }
     if (cancelled) return { ...outcome, outcome: 'cancelled', cursor }
     if (!completed) {
-      await input.onCursor(cursor)
+      // The stream hands out events one by one: a write for each would cost a statement per event.
+      // Once a second bounds what a node taking over re-reads.
+      if (Date.now() - cursorWrittenAt >= CURSOR_WRITE_INTERVAL_MS) {
+        await input.onCursor(cursor)
+        cursorWrittenAt = Date.now()
+      }
       continue
     }
     const done = {
