@@ -2,6 +2,7 @@
 
 import { ConfigError } from '@/lib/parlant/config'
 import { loggableError } from '@/lib/parlant/log-error'
+import { startupBanner } from '@/host/banner'
 import { DataFolderBusyError } from '@/host/db/folder-lock'
 import { loadDotEnv } from '@/host/env-file'
 import { PortInUseError, startHost } from '@/host/server'
@@ -9,20 +10,7 @@ import { PortInUseError, startHost } from '@/host/server'
 async function main() {
   const envFile = loadDotEnv()
   const host = await startHost()
-  const { identity } = host
-  process.stdout.write(
-    [
-      '',
-      `Sim ⇄ Parlant bridge is running at ${host.url}`,
-      `  database: ${host.database.engine}   parlant: ${host.bridgeConfig.parlantServerUrl ?? 'in-process emulator'}`,
-      `  dev user: ${identity.userId}   dev workspace: ${identity.workspaceId}`,
-      ...(envFile ? [`  settings read from ${envFile} (the environment wins over it)`] : []),
-      identity.created
-        ? `  dev API key (also in ${host.config.dataDir}/dev-api-key): ${identity.apiKey}`
-        : `  dev API key: see ${host.config.dataDir}/dev-api-key`,
-      '',
-    ].join('\n')
-  )
+  process.stdout.write(startupBanner(host, envFile))
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return

@@ -32,6 +32,22 @@ export function isLoopbackName(name: string): boolean {
   return n === 'localhost' || n === '::1' || /^127(\.\d{1,3}){3}$/.test(n)
 }
 
+/**
+ * Whether a `Host` header's port, if any, is one a URL can carry (0–65535): HTTP answers 400 to
+ * any other, so the socket.io handshake must not accept it either.
+ */
+function hasValidPort(host: string): boolean {
+  const trimmed = host.trim()
+  const end = trimmed.startsWith('[') ? trimmed.indexOf(']') + 1 : 0
+  const rest = trimmed.slice(end)
+  // A bare IPv6 address (several colons, no brackets) has no port.
+  if (end === 0 && rest.indexOf(':') !== rest.lastIndexOf(':')) return true
+  const colon = rest.lastIndexOf(':')
+  if (colon < 0) return end === 0 || rest === ''
+  const port = rest.slice(colon + 1)
+  return /^\d{0,5}$/.test(port) && (port === '' || Number(port) <= 65_535)
+}
+
 /** Wildcard binds: they serve every interface, so they name none. */
 const WILDCARD_BINDS = new Set(['0.0.0.0', '::', '[::]'])
 
@@ -43,10 +59,28 @@ export function createHostCheck(bindHost: string, extraNames: readonly string[] 
   const allowed = new Set(extraNames.map(hostName).filter((n) => n.length > 0))
   if (!WILDCARD_BINDS.has(bindHost.trim())) allowed.add(hostName(bindHost))
   return (host: string | null | undefined): boolean => {
-    if (!host) return false
+    if (!host || !hasValidPort(host)) return false
     const name = hostName(host)
     return name.length > 0 && (isLoopbackName(name) || allowed.has(name))
   }
+}
+
+/** `Sec-Fetch-Site` values of a request the page's own user started (see `mayStartSession`). */
+const OWN_SITES = new Set(['none', 'same-origin', 'same-site'])
+
+/**
+ * Whether a `GET /` may sign the dev user in (mint a session): only a top-level navigation that is
+ * not cross-site. A cross-site request never carries the SameSite=Strict cookie, so minting on it
+ * would let a foreign page push the user's live sessions out (forced logout). Same-site requests
+ * do carry the cookie, so they mint only when there is none. Without Sec-Fetch headers (curl,
+ * older browsers) the request is taken as a navigation.
+ */
+export function mayStartSession(headers: Headers): boolean {
+  const site = headers.get('sec-fetch-site')
+  const dest = headers.get('sec-fetch-dest')
+  if (site !== null && !OWN_SITES.has(site.trim().toLowerCase())) return false
+  if ((site !== null || dest !== null) && dest?.trim().toLowerCase() !== 'document') return false
+  return true
 }
 
 /**

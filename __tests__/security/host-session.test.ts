@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { SESSION_COOKIE } from '@/host/auth'
 import { hostSessions } from '@/host/db/schema'
 import { type RunningHost, startHost } from '@/host/server'
-import { createSession, userForSession } from '@/host/session'
+import { createSession, MAX_SESSIONS_PER_USER, userForSession } from '@/host/session'
 import { api, createActiveAgent } from '../realtime/support'
 import { createPostgresDatabase, ENGINES } from '../support/databases'
 
@@ -295,6 +295,48 @@ describe.each(ENGINES)('the standalone host session (%s)', (engine) => {
     // Loopback names are served.
     for (const name of [`localhost:${host.port}`, here, `[::1]:${host.port}`]) {
       expect((await raw(host.port, 'GET', '/health', { host: name })).status).toBe(200)
+    }
+  })
+
+  it('treats a Host with an impossible port as a foreign name, over HTTP and socket.io', async () => {
+    const handshake = '/socket.io/?EIO=4&transport=polling'
+    for (const bad of ['127.0.0.1:99999', 'localhost:123456', '[::1]:70000', '127.0.0.1:-1']) {
+      expect((await raw(host.port, 'GET', handshake, { host: bad })).status, bad).toBe(403)
+      expect((await raw(host.port, 'GET', '/health', { host: bad })).status, bad).toBeGreaterThan(
+        399
+      )
+    }
+    expect((await raw(host.port, 'GET', handshake, { host: '127.0.0.1:65535' })).status).toBe(200)
+  })
+
+  it('a foreign page cannot log the user out by loading / many times (forced logout)', async () => {
+    const id = decodeURIComponent(cookie.split('=')[1] ?? '')
+    expect(await userForSession(host.database.db, id)).not.toBeNull()
+    // <img src="http://127.0.0.1:PORT/?n=i">, an iframe, a fetch, a cross-site link: no cookie sent.
+    const foreign = [
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'image', 'sec-fetch-mode': 'no-cors' },
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'iframe', 'sec-fetch-mode': 'navigate' },
+      {
+        'sec-fetch-site': 'cross-site',
+        'sec-fetch-dest': 'document',
+        'sec-fetch-mode': 'navigate',
+      },
+      { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'empty', 'sec-fetch-mode': 'cors' },
+      { 'sec-fetch-dest': 'image' },
+    ]
+    for (let i = 0; i < MAX_SESSIONS_PER_USER + 5; i++) {
+      const headers = foreign[i % foreign.length] as Record<string, string>
+      const answer = await raw(host.port, 'GET', `/?n=${i}`, { host: here, ...headers })
+      expect(answer.status).toBe(200)
+      expect(answer.body).toContain('id="root"')
+      expect(sessionCookieOf(answer), JSON.stringify(headers)).toBeUndefined()
+    }
+    expect(await userForSession(host.database.db, id)).not.toBeNull()
+    // The user's own navigations still sign in: typed address, same origin, same site, curl.
+    for (const site of ['none', 'same-origin', 'same-site', undefined]) {
+      const headers: Record<string, string> = { host: here }
+      if (site) Object.assign(headers, { 'sec-fetch-site': site, 'sec-fetch-dest': 'document' })
+      expect(sessionCookieOf(await raw(host.port, 'GET', '/', headers)), site).toBeDefined()
     }
   })
 })

@@ -44,6 +44,18 @@ describe('the Host check', () => {
     expect(hostName('::1')).toBe('::1')
     expect(hostName('LocalHost.:80')).toBe('localhost')
   })
+
+  it('refuses a served name with a port no URL can carry', () => {
+    fc.assert(
+      fc.property(loopback, fc.integer({ min: 65_536, max: 10_000_000 }), (name, p) => {
+        expect(allowed(`${name}:${p}`)).toBe(false)
+      })
+    )
+    for (const host of ['127.0.0.1:-1', 'localhost:8o', '[::1]x', 'bridge.example:1:2'])
+      expect(allowed(host), host).toBe(false)
+    for (const host of ['127.0.0.1:', '[::1]', '::1', 'localhost:0', 'bridge.example:65535'])
+      expect(allowed(host), host).toBe(true)
+  })
 })
 
 describe('cookie-authenticated changes', () => {

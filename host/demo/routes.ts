@@ -9,6 +9,7 @@ import { getCookie, setCookie } from 'hono/cookie'
 import { loggableError } from '@/lib/parlant/log-error'
 import { SESSION_COOKIE } from '@/host/auth'
 import { type DemoAssets, demoAssets } from '@/host/demo/bundle'
+import { mayStartSession } from '@/host/request-guard'
 import type { DevIdentity } from '@/host/seed'
 
 export interface DemoRouteOptions {
@@ -56,7 +57,10 @@ export function mountDemoRoutes(app: Hono, options: DemoRouteOptions) {
     demoAssets().catch((error: unknown) =>
       options.logger?.error('demo page bundle failed', { error: loggableError(error) })
     )
-    const session = await options.signIn?.(getCookie(c, SESSION_COOKIE))
+    // Only the user's own navigation signs in; an <img> or frame from another site gets the page.
+    const session = mayStartSession(c.req.raw.headers)
+      ? await options.signIn?.(getCookie(c, SESSION_COOKIE))
+      : undefined
     if (session) {
       setCookie(c, SESSION_COOKIE, session.id, {
         path: '/',
