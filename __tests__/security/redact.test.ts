@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { MIN_FRAGMENT, REDACTED, redact } from '@/lib/parlant/client/redact'
+import { MIN_FRAGMENT, REDACTED, redact, redactEvent } from '@/lib/parlant/client/redact'
 
 const KEY_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+/='
 const key = fc
@@ -158,6 +158,53 @@ describe('redact', () => {
     )
     expect(redact('I received your message: "hello"', ['pk-live-SECRET-7f3a9c21e4b8d6'])).toBe(
       'I received your message: "hello"'
+    )
+  })
+})
+
+describe('redactEvent', () => {
+  /** `text` cut into pieces of 1 to MIN_FRAGMENT - 1 characters, as a stream sends it. */
+  const chunked = (text: string, sizes: number[]) => {
+    const out: string[] = []
+    for (let at = 0, i = 0; at < text.length; i++) {
+      const size = sizes[i % sizes.length] as number
+      out.push(text.slice(at, at + size))
+      at += size
+    }
+    return out
+  }
+  const sizes = fc.array(fc.integer({ min: 1, max: MIN_FRAGMENT - 1 }), {
+    minLength: 1,
+    maxLength: 8,
+  })
+
+  it("redacts a message's chunks as one text, keeping the end of the stream", () => {
+    fc.assert(
+      fc.property(key, around, around, sizes, fc.boolean(), (k, before, after, cut, ended) => {
+        const text = `${before}${k}${after}`
+        const chunks: Array<string | null> = chunked(text, cut)
+        if (ended) chunks.push(null)
+        const event = { kind: 'message', data: { message: text, chunks } }
+        const out = redactEvent(event, [k])
+        const expected = redact(text, [k])
+        expect(out.data.chunks).toEqual(ended ? [expected, null] : [expected])
+        expect(out.data.message).toBe(expected)
+        expect(leaks(out.data.chunks.join(''), k, 'literal')).toBe(false)
+        // The event as it came is left alone.
+        expect(event.data.chunks).toEqual(chunks)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it('keeps chunks without the key as they are', () => {
+    fc.assert(
+      fc.property(key, sizes, (k, cut) => {
+        const chunks = [...chunked('Your order ships on Monday, thanks!', cut), null]
+        const event = { kind: 'message', data: { message: 'x', chunks } }
+        expect(redactEvent(event, [k]).data.chunks).toEqual(chunks)
+      }),
+      { numRuns: 50 }
     )
   })
 })

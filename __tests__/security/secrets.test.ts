@@ -28,6 +28,25 @@ interface ProxyState {
   rejectEvents: boolean
   /** Replaces each error event's `exception` with one that quotes the key, encoded many ways. */
   leakInErrorEvents: boolean
+  /** Makes every agent message a stream quoting the key in chunks shorter than a fragment. */
+  leakInChunks: boolean
+}
+
+/** Rewrites agent messages (a listing or one event) to stream the key in 5-character chunks. */
+function withChunkedKey(body: Buffer, key: string): Buffer {
+  const parsed = JSON.parse(body.toString('utf8')) as unknown
+  const events = (Array.isArray(parsed) ? parsed : [parsed]) as Array<{
+    kind: string
+    source: string
+    data: { message?: string; chunks?: Array<string | null> }
+  }>
+  for (const event of events) {
+    if (event.kind !== 'message' || event.source !== 'ai_agent') continue
+    const text = `Your key is ${key}.`
+    event.data.message = text
+    event.data.chunks = [...(text.match(/[\s\S]{1,5}/g) ?? []), null]
+  }
+  return Buffer.from(JSON.stringify(parsed))
 }
 
 /** An exception text a misconfigured Parlant might report: the key, plain and encoded. */
@@ -97,6 +116,13 @@ async function startEchoProxy(upstream: string, state: ProxyState) {
       /^\/sessions\/[^/]+\/events\/?(\?|$)/.test(path)
     )
       body = withLeakyExceptions(body, API_KEY)
+    if (
+      state.leakInChunks &&
+      req.method === 'GET' &&
+      answer.ok &&
+      /^\/sessions\/[^/]+\/events(\/[^/?]+)?\/?(\?|$)/.test(path)
+    )
+      body = withChunkedKey(body, API_KEY)
     res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' })
     res.end(body)
   })
@@ -133,7 +159,12 @@ describe.each(ENGINES)('secrets in Parlant errors and logs (%s)', (engine) => {
   let host: RunningHost
   let dropDb: (() => Promise<void>) | undefined
   let logs: ReturnType<typeof captureConsole>
-  const state: ProxyState = { rejectAgents: false, rejectEvents: false, leakInErrorEvents: false }
+  const state: ProxyState = {
+    rejectAgents: false,
+    rejectEvents: false,
+    leakInErrorEvents: false,
+    leakInChunks: false,
+  }
   const previousLevel = process.env.LOG_LEVEL
 
   beforeAll(async () => {
@@ -282,6 +313,49 @@ describe.each(ENGINES)('secrets in Parlant errors and logs (%s)', (engine) => {
     } finally {
       state.leakInErrorEvents = false
       emulator.control.setFaults({ agents: {} })
+      socket.close()
+    }
+  })
+
+  it('a streamed message quoting the key in short chunks leaks it nowhere (socket.io, chat)', async () => {
+    const key = host.identity.apiKey
+    const workspaceId = host.identity.workspaceId
+    const { agent } = await api<{ agent: { id: string } }>(
+      host.url,
+      key,
+      'POST',
+      '/api/parlant/agents',
+      { workspaceId, name: 'leaky-chunks' }
+    )
+    await api(host.url, key, 'POST', `/api/parlant/agents/${agent.id}/start`, { workspaceId })
+    const socket = await connect(host.url, await socketToken(host.url, key))
+    state.leakInChunks = true
+    try {
+      const events = record(socket)
+      expect(await joinRoom(socket, { workspaceId, agentId: agent.id })).toEqual({ ok: true })
+      const chat = await fetch(`${host.url}/api/parlant/agents/${agent.id}/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ workspaceId, message: 'hello', conversationKey: 'chunks' }),
+      })
+      const chatText = await chat.text()
+      expect(chat.status).toBe(200)
+      await vi.waitFor(() =>
+        expect(events.some((e) => e.event === PARLANT_EVENTS.turnComplete)).toBe(true)
+      )
+      const streamed = events.filter(
+        (e) => e.event === PARLANT_EVENTS.chatEvent && Array.isArray(e.payload.chunks)
+      )
+      expect(streamed.length).toBeGreaterThan(0)
+      for (const e of streamed) expect(e.payload.chunks).toEqual(['Your key is [redacted].', null])
+      // However a client puts the chunks back together, the key is not there.
+      const rejoined = streamed.map((e) => (e.payload.chunks as string[]).join('')).join('\n')
+      for (const text of [chatText, JSON.stringify(events), rejoined]) {
+        expect(text).not.toContain(API_KEY)
+        expect(text).not.toContain(API_KEY.slice(0, 10))
+      }
+    } finally {
+      state.leakInChunks = false
       socket.close()
     }
   })

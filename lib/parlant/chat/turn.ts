@@ -184,7 +184,8 @@ async function followStream(
       next = await input.parlant.events.get(input.sessionId, current.id, { signal: input.signal })
     }
     if (next.kind !== 'message') return current
-    const grew = (next.data.chunks?.length ?? 0) !== (current.data.chunks?.length ?? 0)
+    // Compared as text: a redacted stream is one chunk that grows without adding chunks.
+    const grew = JSON.stringify(next.data.chunks) !== JSON.stringify(current.data.chunks)
     current = next
     if (grew) input.onEvent(current, { traceId, preamble: false })
   }

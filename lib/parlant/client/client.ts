@@ -28,7 +28,7 @@ import {
   rejectedFields,
   scrub,
 } from '@/lib/parlant/client/errors'
-import { redactDeep } from '@/lib/parlant/client/redact'
+import { redactEvent } from '@/lib/parlant/client/redact'
 import { type RetryOptions, retryPolicy, withRetry } from '@/lib/parlant/client/retry'
 import {
   type Agent,
@@ -515,7 +515,7 @@ export function createParlantClient(options: ParlantClientOptions) {
             []
           )
         }
-        onEvent(redactDeep(parseWith(eventSchema, json, target, where, 200), secrets))
+        onEvent(redactEvent(parseWith(eventSchema, json, target, where, 200), secrets))
       })
       try {
         const body = response.body
@@ -552,7 +552,7 @@ export function createParlantClient(options: ParlantClientOptions) {
   function toBatch(result: ParlantEvent[] | typeof GATEWAY_TIMEOUT, minOffset: number): EventBatch {
     if (result === GATEWAY_TIMEOUT) return { events: [], timedOut: true, nextOffset: minOffset }
     // Events enter the bridge here: an error event's exception (and any text) may echo the key.
-    const sorted = dedupeAndSort(result).map((event) => redactDeep(event, secrets))
+    const sorted = dedupeAndSort(result).map((event) => redactEvent(event, secrets))
     const last = sorted[sorted.length - 1]
     return {
       events: sorted,
@@ -766,7 +766,7 @@ export function createParlantClient(options: ParlantClientOptions) {
         signal: opts.signal,
         retryTimeouts: !opts.waitForCompletion,
       })
-      return redactDeep(event, secrets)
+      return redactEvent(event, secrets)
     },
   }
 

@@ -230,3 +230,31 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   }
   return value
 }
+
+/**
+ * `redactDeep` for one Parlant event. A streamed message's `chunks` are redacted as one text —
+ * each chunk is shorter than a fragment, so chunk by chunk the key would pass in pieces: when the
+ * joined text needs redacting, the chunks become that redacted text as one chunk (the trailing
+ * null, the end of the stream, is kept).
+ */
+export function redactEvent<T>(event: T, secrets: readonly string[]): T {
+  const out = redactDeep(event, secrets)
+  const chunks = messageChunks(event)
+  if (!chunks) return out
+  const joined = chunks.filter((c): c is string => typeof c === 'string').join('')
+  const redacted = redact(joined, secrets)
+  if (redacted === joined) return out
+  const ended = chunks[chunks.length - 1] === null
+  const data = (out as { data: Record<string, unknown> }).data
+  data.chunks = ended ? [redacted, null] : [redacted]
+  return out
+}
+
+/** The chunks of a message event (as it came), or null. */
+function messageChunks(event: unknown): unknown[] | null {
+  if (!event || typeof event !== 'object') return null
+  const { kind, data } = event as { kind?: unknown; data?: unknown }
+  if (kind !== 'message' || !data || typeof data !== 'object') return null
+  const chunks = (data as { chunks?: unknown }).chunks
+  return Array.isArray(chunks) ? chunks : null
+}
