@@ -1,7 +1,8 @@
 /**
  * The scrubber of text from Parlant (`redact`), as fast-check properties over random keys: the key
  * is gone whatever its case or encoding (percent/form, JSON string escapes incl. `\uXXXX`, HTML
- * entities, base64 of the key and of `Bearer <key>` at any alignment and in either alphabet), and
+ * entities, base64 of the key and of `Bearer <key>` at any alignment and in either alphabet, hex in
+ * either case, whitespace or zero-width/format characters between its characters, fullwidth), and
  * so is every fragment of 8 or more of its characters; text around it stays; redacting is
  * idempotent and never leaves a stray `]`.
  */
@@ -56,7 +57,27 @@ const ENCODINGS: Record<string, (s: string) => string> = {
   base64Header: (s) => Buffer.from(`{"authorization": "Bearer ${s}"}`).toString('base64'),
   base64Shifted: (s) => Buffer.from(`x${s}`).toString('base64'),
   base64Shifted2: (s) => Buffer.from(`xy${s}`).toString('base64url'),
+  hexLower: (s) => Buffer.from(s).toString('hex'),
+  hexUpper: (s) => Buffer.from(s).toString('hex').toUpperCase(),
+  hexInJson: (s) => JSON.stringify({ key: Buffer.from(s).toString('hex') }),
+  spaced: (s) => [...s].join(' '),
+  whitespaceMix: each((c, i) => `${c}${['\n', '\t', '  ', '\u00a0'][i % 4]}`),
+  zeroWidth: each((c, i) => `${c}${['\u200b', '\u200c', '\u200d', '\ufeff', '\u2060'][i % 5]}`),
+  softHyphen: (s) => [...s].join('\u00ad'),
+  fullwidth: each((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)),
+  fullwidthSpaced: (s) =>
+    [...s].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('\u3000'),
 }
+/** Encodings read back by folding (NFKC, no whitespace or format characters). */
+const FOLDED = new Set([
+  'spaced',
+  'whitespaceMix',
+  'zeroWidth',
+  'softHyphen',
+  'fullwidth',
+  'fullwidthSpaced',
+])
+const fold = (text: string) => text.normalize('NFKC').replace(/[\s\p{Cf}]/gu, '')
 const BASE64 = new Set([
   'base64',
   'base64url',
@@ -86,6 +107,10 @@ function leaks(text: string, secret: string, name: string) {
     )
     // A fragment of 8 decoded bytes needs ~11 base64 characters; allow partial blocks at the edges.
     return windows(secret, (s) => s).some((w) => decoded.some((d) => d.includes(w.slice(1, 7))))
+  }
+  if (FOLDED.has(name)) {
+    const flat = fold(text).toLowerCase()
+    return windows(secret, (s) => s).some((w) => flat.includes(w.toLowerCase()))
   }
   const encode = ENCODINGS[name] as (s: string) => string
   return windows(secret, encode).some((w) => lower.includes(w.toLowerCase()))

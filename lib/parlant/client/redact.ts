@@ -2,8 +2,11 @@
  * Removes secrets from text that came from Parlant (or anything that may echo a request): the
  * configured secret in any case, and in its common encodings — percent/form-encoded, JSON-string
  * escaped (`\uXXXX` included), HTML-escaped, and base64 (of the key and of `Bearer <key>`, any
- * alignment, standard or URL alphabet) — and any fragment of 8 or more of its characters; plus any
- * bearer token and `Authorization`/`Cookie`/`X-Api-Key` header value and Starlette's header dump.
+ * alignment, standard or URL alphabet), hex (either case) — and any fragment of 8 or more of its
+ * characters, also with whitespace or invisible format characters (`\p{Cf}`, zero-width ones)
+ * between them or in a compatibility form NFKC folds back (fullwidth); plus any bearer token and
+ * `Authorization`/`Cookie`/`X-Api-Key` header value and Starlette's header dump. Reversed, rot13
+ * or base32 forms are not looked for.
  *
  * Escapes are decoded one unit at a time into a lower-cased view that remembers where each unit
  * came from, so a mix of escaped and plain characters is caught as well; a run of that view whose
@@ -88,6 +91,72 @@ function decode(text: string): Decoded {
   return { view, starts, ends }
 }
 
+/** Whitespace and invisible format characters (zero-width space/joiners, BOM, bidi marks). */
+const INVISIBLE = /^[\s\p{Cf}]+$/u
+
+/**
+ * The decoded view folded further: NFKC (fullwidth → ASCII), lower case, and without whitespace
+ * or format characters, each character still pointing at where it stood. Null when there is
+ * nothing to fold (printable ASCII only).
+ */
+function folded(decoded: Decoded): Decoded | null {
+  const { view } = decoded
+  if (!/[^\x21-\x7e]/.test(view)) return null
+  if (/[\u0080-\uffff]/.test(view)) return foldAll(decoded)
+  // ASCII with whitespace (most text): the view by one native replace; where each character
+  // stood is worked out only if something matched.
+  let full: Decoded | undefined
+  const positions = () => {
+    full ??= foldAll(decoded)
+    return full
+  }
+  return {
+    view: view.replace(/\s+/g, ''),
+    get starts() {
+      return positions().starts
+    },
+    get ends() {
+      return positions().ends
+    },
+  }
+}
+
+/** `folded`, character by character. */
+function foldAll(decoded: Decoded): Decoded {
+  const { view } = decoded
+  let out = ''
+  const starts: number[] = []
+  const ends: number[] = []
+  for (let i = 0; i < view.length; i++) {
+    const code = view.charCodeAt(i)
+    const from = decoded.starts?.[i] ?? i
+    if (code < 0x80) {
+      // ASCII whitespace: space, tab, line feed, vertical tab, form feed, carriage return.
+      if (code !== 0x20 && (code < 0x09 || code > 0x0d)) {
+        out += view[i]
+        starts.push(from)
+        ends.push(decoded.ends?.[i] ?? i + 1)
+      }
+      continue
+    }
+    const char = String.fromCodePoint(view.codePointAt(i) as number)
+    const last = i + char.length - 1
+    i = last
+    if (INVISIBLE.test(char)) continue
+    const end = decoded.ends?.[last] ?? last + 1
+    for (const piece of char.normalize('NFKC').toLowerCase()) {
+      if (INVISIBLE.test(piece)) continue
+      out += piece
+      // A piece longer than one code unit keeps its units on the same span.
+      for (let u = 0; u < piece.length; u++) {
+        starts.push(from)
+        ends.push(end)
+      }
+    }
+  }
+  return { view: out, starts, ends }
+}
+
 /** The text as written, lower-cased one character per position. */
 function asWritten(text: string): Decoded {
   let view = ''
@@ -95,8 +164,34 @@ function asWritten(text: string): Decoded {
   return { view, starts: null, ends: null }
 }
 
-function grams(value: string, into: Set<string>) {
-  for (let i = 0; i + MIN_FRAGMENT <= value.length; i++) into.add(value.slice(i, i + MIN_FRAGMENT))
+/**
+ * The windows of one size of a secret's forms, and the first two code units of each: most
+ * positions of a text fail that pair check, which is cheaper than cutting out the window.
+ */
+interface Windows {
+  size: number
+  grams: Set<string>
+  firsts: Set<number>
+}
+
+function windowsOf(size: number, values: readonly string[]): Windows {
+  const windows: Windows = { size, grams: new Set(), firsts: new Set() }
+  for (const value of values) {
+    for (let i = 0; i + size <= value.length; i++) {
+      windows.grams.add(value.slice(i, i + size))
+      windows.firsts.add(value.charCodeAt(i) * 0x10000 + value.charCodeAt(i + 1))
+    }
+  }
+  return windows
+}
+
+/** Calls `hit` with each position of `view` where one of the windows starts. */
+function eachHit(windows: Windows, view: string, hit: (at: number) => void) {
+  const { size, grams, firsts } = windows
+  for (let i = 0; i + size <= view.length; i++) {
+    if (!firsts.has(view.charCodeAt(i) * 0x10000 + view.charCodeAt(i + 1))) continue
+    if (grams.has(view.slice(i, i + size))) hit(i)
+  }
 }
 
 /** The base64 characters of `bytes` that do not depend on what comes before or after them. */
@@ -114,26 +209,36 @@ function base64Cores(value: string): string[] {
 }
 
 interface Matcher {
-  /** 8-character windows of the secret, lower-cased (matched against the decoded view). */
-  plain: Set<string>
+  /** 8-character windows of the secret, lower-cased (matched against the decoded views). */
+  plain: Windows
+  /** Windows of its lower-case hex, two digits per character of a fragment. */
+  hex: Windows
   /** 8-character windows of its base64 forms (case matters). */
-  base64: Set<string>
+  base64: Windows
 }
+
+/** A window of hex digits: 8 bytes, as long as a fragment of an ASCII key. */
+const HEX_WINDOW = 2 * MIN_FRAGMENT
+const HEX_RUN = new RegExp(`[0-9a-f]{${HEX_WINDOW}}`)
 
 const matchers = new Map<string, Matcher>()
 
 function matcherFor(secret: string): Matcher {
   let matcher = matchers.get(secret)
   if (matcher) return matcher
-  const plain = new Set<string>()
-  grams(secret.toLowerCase(), plain)
+  const lower = secret.toLowerCase()
+  const plainForms = [lower]
   // Form encoding writes a space as '+'.
-  if (secret.includes(' ')) grams(secret.toLowerCase().replace(/ /g, '+'), plain)
-  const base64 = new Set<string>()
-  for (const value of [secret, `Bearer ${secret}`]) {
-    for (const core of base64Cores(value)) grams(core, base64)
+  if (secret.includes(' ')) plainForms.push(lower.replace(/ /g, '+'))
+  // The folded view drops whitespace and format characters and applies NFKC; so does the key.
+  const foldedKey = folded({ view: lower, starts: null, ends: null })
+  if (foldedKey) plainForms.push(foldedKey.view)
+  const base64Forms = [secret, `Bearer ${secret}`].flatMap(base64Cores)
+  matcher = {
+    plain: windowsOf(MIN_FRAGMENT, plainForms),
+    hex: windowsOf(HEX_WINDOW, [Buffer.from(secret, 'utf8').toString('hex')]),
+    base64: windowsOf(MIN_FRAGMENT, base64Forms),
   }
-  matcher = { plain, base64 }
   // A process has one or two secrets; keep the cache from growing on odd callers.
   if (matchers.size > 32) matchers.clear()
   matchers.set(secret, matcher)
@@ -141,7 +246,7 @@ function matcherFor(secret: string): Matcher {
 }
 
 /** Spans of `text` to redact for one secret. */
-function secretSpans(text: string, secret: string, decoded: Decoded): Array<[number, number]> {
+function secretSpans(secret: string, decoded: Decoded): Array<[number, number]> {
   const { view } = decoded
   const from = (i: number) => decoded.starts?.[i] ?? i
   const to = (i: number) => decoded.ends?.[i] ?? i + 1
@@ -154,13 +259,21 @@ function secretSpans(text: string, secret: string, decoded: Decoded): Array<[num
     }
     return spans
   }
-  const { plain, base64 } = matcherFor(secret)
-  for (let i = 0; i + MIN_FRAGMENT <= view.length; i++) {
-    if (plain.has(view.slice(i, i + MIN_FRAGMENT))) spans.push([from(i), to(i + MIN_FRAGMENT - 1)])
+  const { plain, hex } = matcherFor(secret)
+  eachHit(plain, view, (i) => spans.push([from(i), to(i + MIN_FRAGMENT - 1)]))
+  // Hex digits are ASCII: the view is lower case, so either case of the hex is found here.
+  if (HEX_RUN.test(view)) {
+    eachHit(hex, view, (i) => spans.push([from(i), to(i + HEX_WINDOW - 1)]))
   }
-  for (let i = 0; i + MIN_FRAGMENT <= text.length; i++) {
-    if (base64.has(text.slice(i, i + MIN_FRAGMENT))) spans.push([i, i + MIN_FRAGMENT])
-  }
+  return spans
+}
+
+/** Spans of `text` holding base64 of one secret (matched on the text itself: case matters). */
+function base64Spans(text: string, secret: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = []
+  if (secret.length < MIN_FRAGMENT) return spans
+  const { base64 } = matcherFor(secret)
+  eachHit(base64, text, (i) => spans.push([i, i + MIN_FRAGMENT]))
   return spans
 }
 
@@ -196,7 +309,12 @@ function removeSecrets(text: string, secrets: readonly string[]): string {
   const decoded = decode(text)
   // A secret that itself looks like an escape (`\\`, `%41`) is matched as written too.
   const views: Decoded[] = decoded.starts ? [decoded, asWritten(text)] : [decoded]
-  const spans = given.flatMap((secret) => views.flatMap((v) => secretSpans(text, secret, v)))
+  const fold = folded(decoded)
+  if (fold) views.push(fold)
+  const spans = given.flatMap((secret) => [
+    ...views.flatMap((v) => secretSpans(secret, v)),
+    ...base64Spans(text, secret),
+  ])
   return cut(text, spans)
 }
 
