@@ -17,6 +17,11 @@ import { summarize } from './lib/stats'
 
 const CLIENTS = Number(process.env.BENCH_FANOUT_CLIENTS ?? 10_000)
 const SUBSCRIBERS = Number(process.env.BENCH_FANOUT_SUBSCRIBERS ?? 1_000)
+/** Every client is one bench user, so the per-caller realtime limits are raised to fit them. */
+const FANOUT_LIMITS = {
+  PARLANT_SOCKETS_PER_CALLER: String(CLIENTS),
+  PARLANT_JOIN_BURST_PER_CALLER: String(SUBSCRIBERS),
+}
 const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 20)
 const PROCESSES = 4
 const CLIENT_SCRIPT = fileURLToPath(new URL('./lib/fanout-client.ts', import.meta.url))
@@ -134,6 +139,7 @@ async function singleNode(rows: BenchRow[]) {
       PARLANT_BRIDGE_DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-fanout-')),
       DATABASE_URL: '',
       REDIS_URL: '',
+      ...FANOUT_LIMITS,
     },
     port: 0,
   })
@@ -183,6 +189,7 @@ async function twoNodes(rows: BenchRow[]) {
     INTERNAL_API_SECRET: 'bench-fanout-shared-secret-0123456789',
     NODE_ID: name,
     PARLANT_BRIDGE_DATA_DIR: mkdtempSync(join(tmpdir(), `bench-${name}-`)),
+    ...FANOUT_LIMITS,
   })
   const a = await startHost({ env: env('node-a'), port: 0 })
   const b = await startHost({ env: env('node-b'), port: 0 })

@@ -12,6 +12,8 @@ const hostEnvSchema = z.object({
   INTERNAL_API_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NODE_ID: z.string().min(1).optional(),
   ALLOWED_HOSTS: z.string().optional(),
+  PARLANT_SOCKETS_PER_CALLER: z.coerce.number().int().min(1).default(20),
+  PARLANT_JOIN_BURST_PER_CALLER: z.coerce.number().int().min(1).default(30),
 })
 
 export interface HostConfig {
@@ -27,6 +29,11 @@ export interface HostConfig {
    * separated): any other `Host` gets 421, so a rebinding DNS name reaches nothing.
    */
   allowedHosts: string[]
+  /**
+   * Realtime limits per caller (`PARLANT_SOCKETS_PER_CALLER`, default 20;
+   * `PARLANT_JOIN_BURST_PER_CALLER`, default 30 joins at once, refilled 10 a second).
+   */
+  realtimeLimits: { maxSocketsPerCaller: number; joinBurst: number }
 }
 
 /** Reads and validates the host's environment variables. */
@@ -44,5 +51,9 @@ export function loadHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig
       .split(',')
       .map((name) => name.trim())
       .filter((name) => name.length > 0),
+    realtimeLimits: {
+      maxSocketsPerCaller: value.PARLANT_SOCKETS_PER_CALLER,
+      joinBurst: value.PARLANT_JOIN_BURST_PER_CALLER,
+    },
   }
 }

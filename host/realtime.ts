@@ -11,7 +11,11 @@ import { isBridgeError } from '@/lib/parlant/errors'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeHost } from '@/lib/parlant/ports'
 import { createRateLimiter, type RateLimiter } from '@/lib/parlant/rate-limit'
-import { createCallerLimits, type LimitStore } from '@/lib/parlant/realtime/limits'
+import {
+  createCallerLimits,
+  DEFAULT_JOIN_RULE,
+  type LimitStore,
+} from '@/lib/parlant/realtime/limits'
 import type { VerifyAgentToken } from '@/lib/parlant/realtime/rooms'
 import { attachParlantRealtime, type ParlantRealtime } from '@/lib/parlant/realtime/server'
 import { redisLimitStore } from '@/host/redis-limits'
@@ -31,6 +35,8 @@ export interface HostRealtimeOptions {
   verifyAgentToken?: VerifyAgentToken
   /** Re-authorization sweep interval, ms (`PARLANT_SOCKET_REVALIDATE_MS`, default 30 000). */
   revalidateIntervalMs?: number
+  /** Per-caller socket cap and join burst (defaults: `DEFAULT_MAX_SOCKETS_PER_CALLER`, `DEFAULT_JOIN_RULE`). */
+  limits?: { maxSocketsPerCaller: number; joinBurst: number }
 }
 
 export interface HostRealtime {
@@ -90,7 +96,13 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
     verifySocketToken: (token) => tokens.consume(token),
     verifyAgentToken: options.verifyAgentToken,
     revalidateIntervalMs: options.revalidateIntervalMs,
-    limits: createCallerLimits({ store: limitStore }),
+    limits: createCallerLimits({
+      store: limitStore,
+      maxSocketsPerCaller: options.limits?.maxSocketsPerCaller,
+      join: options.limits
+        ? { ...DEFAULT_JOIN_RULE, capacity: options.limits.joinBurst }
+        : DEFAULT_JOIN_RULE,
+    }),
   })
 
   let closing: Promise<void> | undefined

@@ -239,6 +239,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
     },
     revalidateIntervalMs:
       Number.isFinite(revalidateMs) && revalidateMs > 0 ? revalidateMs : undefined,
+    limits: config.realtimeLimits,
   })
   realtime = hostRealtime
   bridge.start()

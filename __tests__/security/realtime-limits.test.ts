@@ -294,3 +294,56 @@ describe('the Redis limit store', () => {
     }
   })
 })
+
+describe('realtime limits set by the host environment', () => {
+  let host: RunningHost
+
+  beforeAll(async () => {
+    host = await startHost({
+      env: {
+        PARLANT_BRIDGE_DATA_DIR: mkdtempSync(joinPath(tmpdir(), 'bridge-rt-config-')),
+        PORT: '0',
+        PARLANT_SOCKETS_PER_CALLER: '2',
+        PARLANT_JOIN_BURST_PER_CALLER: '3',
+      },
+    })
+  })
+  afterAll(async () => {
+    await host?.close()
+  })
+
+  it('PARLANT_SOCKETS_PER_CALLER and PARLANT_JOIN_BURST_PER_CALLER replace the defaults', async () => {
+    const key = host.identity.apiKey
+    const workspaceId = host.identity.workspaceId
+    const agentId = await createActiveAgent(host.url, key, workspaceId, 'configured')
+    const sockets: Array<Socket | string> = [
+      await connect(host.url, await socketToken(host.url, key)),
+      await connect(host.url, await socketToken(host.url, key)),
+    ]
+    try {
+      sockets.push(await tryConnect(host.url, await socketToken(host.url, key)))
+      expect(sockets[2]).toBe('Too many connections for this user')
+      const { served } = await joinBurst(sockets.slice(0, 2) as Socket[], 12, {
+        workspaceId,
+        agentId,
+      })
+      // 3 at once, plus what refilled (10/s) while the burst was handled.
+      expect(served).toBeGreaterThanOrEqual(3)
+      expect(served).toBeLessThan(12)
+    } finally {
+      closeAll(sockets)
+    }
+  })
+
+  it('refuses a cap that is not a positive integer, naming the variable', async () => {
+    await expect(
+      startHost({
+        env: {
+          PARLANT_BRIDGE_DATA_DIR: mkdtempSync(joinPath(tmpdir(), 'bridge-rt-bad-')),
+          PORT: '0',
+          PARLANT_SOCKETS_PER_CALLER: '0',
+        },
+      })
+    ).rejects.toThrow(/PARLANT_SOCKETS_PER_CALLER/)
+  })
+})
