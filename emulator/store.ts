@@ -17,11 +17,22 @@ import type {
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
+// Random bytes are drawn in blocks: one `randomBytes` call per id cost the emulator more CPU than
+// the turn it serves.
+const POOL_SIZE = 4096
+let pool = randomBytes(POOL_SIZE)
+let poolOffset = 0
+
 /** A 10-character alphanumeric id, like Parlant's generated ids. */
 export function generateId(): string {
-  const bytes = randomBytes(10)
+  if (poolOffset + 10 > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE)
+    poolOffset = 0
+  }
   let id = ''
-  for (const byte of bytes) id += ALPHABET[byte % ALPHABET.length]
+  for (let i = poolOffset; i < poolOffset + 10; i++)
+    id += ALPHABET[(pool[i] as number) % ALPHABET.length]
+  poolOffset += 10
   return id
 }
 

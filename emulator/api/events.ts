@@ -51,6 +51,10 @@ const listQuery = z.object({
   sse: pyBool().default(false),
 })
 
+/** Query schemas are built once: zod compiles each object schema on first use. */
+const createQuery = z.object({ moderation: z.enum(moderations).default('none') })
+const deleteQuery = z.object({ min_offset: pyInt() })
+
 const readQueryDto = z.object({
   wait_for_completion: pyBool().default(false),
   wait_for_data: pyInt().default(60),
@@ -134,7 +138,7 @@ export function eventsRouter(ctx: ApiContext) {
 
   router.post('/:sessionId/events', async (c) => {
     const params = await readBody(c, eventCreationDto)
-    readQuery(c, z.object({ moderation: z.enum(moderations).default('none') }))
+    readQuery(c, createQuery)
     const event = await createEvent(
       { ...ctx, append, seconds, signal: clientGone(c) },
       c.req.param('sessionId'),
@@ -235,7 +239,7 @@ export function eventsRouter(ctx: ApiContext) {
   })
 
   router.delete('/:sessionId/events', (c) => {
-    const { min_offset } = readQuery(c, z.object({ min_offset: pyInt() }))
+    const { min_offset } = readQuery(c, deleteQuery)
     const state = readSession(store, c.req.param('sessionId'))
     const events = state.events.filter((e) => !e.deleted).sort((a, b) => a.offset - b.offset)
     const doomed = events.filter((e) => e.offset >= min_offset)

@@ -69,6 +69,8 @@ const updateDto = z.object({
 })
 
 /** `GuidelineWithRelationshipsAndToolAssociationsDTO` (the emulator keeps neither). */
+const listQuery = z.object({ tag_id: z.string().optional() })
+
 const withRelations = (guideline: Guideline) => ({
   guideline,
   relationships: [],
@@ -108,7 +110,7 @@ export function guidelinesRouter({ store }: ApiContext) {
     return c.json(guideline, 201)
   })
   router.get('/', (c) => {
-    const { tag_id } = readQuery(c, z.object({ tag_id: z.string().optional() }))
+    const { tag_id } = readQuery(c, listQuery)
     const all = [...store.guidelines.values()]
     return c.json(tag_id ? all.filter((g) => g.tags.includes(tag_id)) : all)
   })

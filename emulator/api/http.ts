@@ -340,7 +340,11 @@ export function clientGone(c: Ctx): AbortSignal {
   const controller = new AbortController()
   const outgoing = c.env?.outgoing
   if (outgoing) {
-    const onClose = () => controller.abort()
+    // 'close' also follows every answered request: only a close before the answer is a client gone
+    // (aborting on every close cost an AbortError per request).
+    const onClose = () => {
+      if (!outgoing.writableFinished) controller.abort()
+    }
     outgoing.once('close', onClose)
   }
   return controller.signal

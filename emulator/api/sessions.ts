@@ -66,6 +66,13 @@ const listQuery = z.object({
 })
 
 /** Parlant's `read_session`: 404 `Session not found (id='…')`. */
+/** Query schemas are built once: zod compiles each object schema on first use. */
+const createQuery = z.object({ allow_greeting: pyBool().default(false) })
+const deleteQuery = z.object({
+  agent_id: z.string().optional(),
+  customer_id: z.string().optional(),
+})
+
 export function readSession(store: EmulatorStore, id: string): SessionState {
   const state = store.sessions.get(id)
   if (!state) throw itemNotFound(id, 'Session not found')
@@ -81,7 +88,7 @@ export function sessionsRouter(ctx: ApiContext) {
 
   router.post('/', async (c) => {
     const p = await readBody(c, creationDto)
-    const { allow_greeting } = readQuery(c, z.object({ allow_greeting: pyBool().default(false) }))
+    const { allow_greeting } = readQuery(c, createQuery)
     if (!store.agents.has(p.agent_id)) throw itemNotFound(p.agent_id)
     const dto: Session = {
       id: generateId(),
@@ -122,10 +129,7 @@ export function sessionsRouter(ctx: ApiContext) {
     return c.json(q.limit === undefined ? listing.items : listing)
   })
   router.delete('/', (c) => {
-    const q = readQuery(
-      c,
-      z.object({ agent_id: z.string().optional(), customer_id: z.string().optional() })
-    )
+    const q = readQuery(c, deleteQuery)
     for (const s of [...store.sessions.values()]) {
       if (matchesFilter(s.dto, q.agent_id, q.customer_id)) store.deleteSession(s.dto.id)
     }

@@ -20,6 +20,8 @@ export type TagScope = 'agents' | 'customers' | 'guidelines'
  * guidelines resolve `agent:<id>` to the agent, and guidelines `journey:<id>` to a journey (the
  * emulator has none).
  */
+const listQuery = z.object({ name: z.string().optional() })
+
 export function ensureTag(store: EmulatorStore, tagId: string, scope: TagScope) {
   if (scope !== 'agents' && tagId.startsWith('agent:')) {
     const agentId = tagId.split(':')[1] ?? ''
@@ -44,7 +46,7 @@ export function tagsRouter({ store }: ApiContext) {
     return c.json(tag, 201)
   })
   router.get('/', (c) => {
-    const { name } = readQuery(c, z.object({ name: z.string().optional() }))
+    const { name } = readQuery(c, listQuery)
     return c.json([...store.tags.values()].filter((t) => name === undefined || t.name === name))
   })
   router.get('/:tagId', (c) => {
