@@ -6,6 +6,8 @@
  * 1 MiB (a leak of 100 bytes per turn shows as ~1 MiB). Resident memory is reported beside it.
  */
 
+import { cpus } from 'node:os'
+import { describeBudget, measureCpuBudget } from './lib/cpu-budget'
 import { startLoadRig } from './lib/load-rig'
 import { emit } from './lib/output'
 import { type BenchRow, ms } from './lib/report'
@@ -44,16 +46,20 @@ try {
   const warmupTurns = Math.floor(TURNS * WARMUP_FRACTION)
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
-  const result = await rig.drive(
-    { turnsPerConversation: perConversation, concurrency: CONCURRENCY, progressEvery: 1_000 },
-    (done) => {
-      if (done >= warmupTurns && done >= nextSample) {
-        samples.push({ turns: done, ...memoryAfterGc() })
-        nextSample = done + Math.floor(TURNS / 10)
-        const last = samples.at(-1)!
-        process.stdout.write(`  ${done} turns, heap ${mib(last.heapUsed)}, rss ${mib(last.rss)}\n`)
+  const { result, msByPart } = await measureCpuBudget(rig.budgetParts(), () =>
+    rig.drive(
+      { turnsPerConversation: perConversation, concurrency: CONCURRENCY, progressEvery: 1_000 },
+      (done) => {
+        if (done >= warmupTurns && done >= nextSample) {
+          samples.push({ turns: done, ...memoryAfterGc() })
+          nextSample = done + Math.floor(TURNS / 10)
+          const last = samples.at(-1)!
+          process.stdout.write(
+            `  ${done} turns, heap ${mib(last.heapUsed)}, rss ${mib(last.rss)}\n`
+          )
+        }
       }
-    }
+    )
   )
   const seconds = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpuBefore)
@@ -84,6 +90,14 @@ try {
     target: 'reported',
     met: null,
     data: { cpuMsPerTurn, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 },
+  })
+  const budget = describeBudget(msByPart, total, cpus().length)
+  rows.push({
+    metric: 'CPU per turn by process (ms)',
+    figures: budget.text,
+    target: 'reported',
+    met: null,
+    data: budget,
   })
 } finally {
   await rig.close()

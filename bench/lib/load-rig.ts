@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { createUser, grant } from '@/host/directory'
 import { type RunningHost, startHost } from '@/host/server'
 import { createPostgresDatabase } from '../../__tests__/support/databases'
+import { type BudgetPart, backendPids } from './cpu-budget'
 import { call, expectStatus } from './http'
 import type { DriverJob } from './turn-driver'
 
@@ -55,6 +56,8 @@ export interface LoadRig {
     },
     onProgress?: (done: number) => void
   ): Promise<{ latencies: number[]; errors: number; sampleErrors: string[] }>
+  /** The processes a turn's CPU is spent in: bridge, PostgreSQL backends, emulator, driver. */
+  budgetParts(): BudgetPart[]
   close(): Promise<void>
 }
 
@@ -137,6 +140,12 @@ export async function startLoadRig(options: {
         driver.send({ type: 'run', job: full })
       })
     },
+    budgetParts: () => [
+      { name: 'bridge', pids: () => [process.pid] },
+      { name: 'PostgreSQL', pids: () => backendPids(database.url) },
+      { name: 'emulator', pids: () => (emulator.pid ? [emulator.pid] : []) },
+      { name: 'load driver', pids: () => (driver.pid ? [driver.pid] : []) },
+    ],
     async close() {
       driver.kill()
       await host.close()
