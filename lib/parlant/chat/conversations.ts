@@ -47,22 +47,34 @@ export function callerKeyOf(request: { caller?: string; userId: string | null })
   return request.caller ?? (request.userId ? `user:${request.userId}` : 'token:unknown')
 }
 
+/** What names a conversation, and the customer and user a new one is started with. */
+export interface NewConversation {
+  workspaceId: string
+  agentId: string
+  callerKey: string
+  conversationKey: string
+  customerId: string
+  userId: string | null
+}
+
 /** Returns the conversation row for `(agent, caller, key)`, inserting it on first use. */
 export async function getOrCreateConversation(
   db: BridgeDatabase,
-  input: {
-    workspaceId: string
-    agentId: string
-    callerKey: string
-    conversationKey: string
-    customerId: string
-    userId: string | null
-  }
+  input: NewConversation
 ): Promise<AgentConversationRow> {
   // Every turn after the first finds the row: read first, insert only on first use.
-  const existing = await findConversation(db, input)
-  if (existing) return existing
-  await db
+  return (await findConversation(db, input)) ?? createConversation(db, input)
+}
+
+/**
+ * Inserts the conversation row for `(agent, caller, key)` after a read found none; a racing first
+ * send's row wins and is returned instead.
+ */
+export async function createConversation(
+  db: BridgeDatabase,
+  input: NewConversation
+): Promise<AgentConversationRow> {
+  const [inserted] = await db
     .insert(agentConversations)
     .values({
       id: generateId(),
@@ -80,6 +92,8 @@ export async function getOrCreateConversation(
         agentConversations.conversationKey,
       ],
     })
+    .returning()
+  if (inserted) return inserted
   const row = await findConversation(db, input)
   if (!row) throw new Error('conversation row vanished after insert')
   return row

@@ -31,46 +31,76 @@ function idempotencyConflict() {
   )
 }
 
+/** What names a turn (conversation and idempotency key) and what its key stands for. */
+export interface TurnKey {
+  workspaceId: string
+  conversationId: string
+  idempotencyKey: string
+  requestHash: string
+  userId: string | null
+}
+
+/** The values of a new ledger row for `key`, for the statements built on `newTurnValues`. */
+export function newTurnParams(key: TurnKey) {
+  return {
+    id: generateId(),
+    workspaceId: key.workspaceId,
+    conversationId: key.conversationId,
+    idempotencyKey: key.idempotencyKey,
+    requestHash: key.requestHash,
+    bridgeMessageId: generateId(),
+    createdBy: key.userId,
+  }
+}
+
+/** A new ledger row as placeholders, filled by `newTurnParams`. */
+export const newTurnValues = {
+  id: sql.placeholder('id'),
+  workspaceId: sql.placeholder('workspaceId'),
+  conversationId: sql.placeholder('conversationId'),
+  idempotencyKey: sql.placeholder('idempotencyKey'),
+  requestHash: sql.placeholder('requestHash'),
+  bridgeMessageId: sql.placeholder('bridgeMessageId'),
+  createdBy: sql.placeholder('createdBy'),
+}
+
+/** The ledger's unique key: one row per idempotency key and conversation. */
+export const turnKeyColumns = [agentChatTurns.conversationId, agentChatTurns.idempotencyKey]
+
 /**
  * Returns the turn row of `(conversation, key)`, creating a pending one on first use; a key first
  * used for another request (`requestHash`) is refused with 409 `idempotency_conflict`.
  */
 export async function getOrCreateTurn(
   db: BridgeDatabase,
-  input: {
-    workspaceId: string
-    conversationId: string
-    idempotencyKey: string
-    requestHash: string
-    userId: string | null
-  }
+  key: TurnKey
 ): Promise<{ turn: AgentChatTurnRow; created: boolean }> {
-  const [inserted] = await turnStatements(db).insert.execute({
-    id: generateId(),
-    workspaceId: input.workspaceId,
-    conversationId: input.conversationId,
-    idempotencyKey: input.idempotencyKey,
-    requestHash: input.requestHash,
-    bridgeMessageId: generateId(),
-    createdBy: input.userId,
-  })
+  const [inserted] = await turnStatements(db).insert.execute(newTurnParams(key))
   if (inserted) return { turn: inserted, created: true }
+  return { turn: await existingTurn(db, key), created: false }
+}
+
+/**
+ * The turn row of `(conversation, key)` that an insert found already there; a key first used for
+ * another request (`requestHash`) is refused with 409 `idempotency_conflict`.
+ */
+export async function existingTurn(db: BridgeDatabase, key: TurnKey): Promise<AgentChatTurnRow> {
   const [existing] = await db
     .select()
     .from(agentChatTurns)
     .where(
       and(
-        eq(agentChatTurns.workspaceId, input.workspaceId),
-        eq(agentChatTurns.conversationId, input.conversationId),
-        eq(agentChatTurns.idempotencyKey, input.idempotencyKey)
+        eq(agentChatTurns.workspaceId, key.workspaceId),
+        eq(agentChatTurns.conversationId, key.conversationId),
+        eq(agentChatTurns.idempotencyKey, key.idempotencyKey)
       )
     )
     .limit(1)
   if (!existing) throw new Error('turn row vanished after insert')
   // Rows from before request hashes were kept (null) are trusted as they were.
-  if (existing.requestHash !== null && existing.requestHash !== input.requestHash)
+  if (existing.requestHash !== null && existing.requestHash !== key.requestHash)
     throw idempotencyConflict()
-  return { turn: existing, created: false }
+  return existing
 }
 
 /** Re-reads a turn row. */
@@ -83,16 +113,8 @@ export async function readTurn(db: BridgeDatabase, workspaceId: string, turnId: 
 const turnStatements = preparedFor((db) => ({
   insert: db
     .insert(agentChatTurns)
-    .values({
-      id: sql.placeholder('id'),
-      workspaceId: sql.placeholder('workspaceId'),
-      conversationId: sql.placeholder('conversationId'),
-      idempotencyKey: sql.placeholder('idempotencyKey'),
-      requestHash: sql.placeholder('requestHash'),
-      bridgeMessageId: sql.placeholder('bridgeMessageId'),
-      createdBy: sql.placeholder('createdBy'),
-    })
-    .onConflictDoNothing({ target: [agentChatTurns.conversationId, agentChatTurns.idempotencyKey] })
+    .values(newTurnValues)
+    .onConflictDoNothing({ target: turnKeyColumns })
     .returning()
     .prepare('parlant_turn_insert'),
   byId: db
@@ -140,8 +162,11 @@ export async function failTurn(
 }
 
 /** `timestamp` columns hold UTC wall time; an ISO string cast keeps that true for raw SQL. */
-function utcNow() {
-  return sql`${new Date().toISOString()}::timestamp`
+const utcNow = sql`${sql.placeholder('now')}::timestamp`
+
+/** The `now` of `utcNow`. */
+function nowParam() {
+  return new Date().toISOString()
 }
 
 /**
@@ -159,23 +184,17 @@ export async function recordPostedEventWithCursor(
     cursor: number
   }
 ) {
-  const t = agentChatTurns
-  const c = agentConversations
-  await db.execute(sql`
-    with posted as (
-      update ${t} set
-        ${sql.identifier(t.parlantEventId.name)} = ${input.posted.eventId},
-        ${sql.identifier(t.parlantEventOffset.name)} = ${input.posted.offset},
-        ${sql.identifier(t.traceId.name)} = ${input.posted.traceId},
-        ${sql.identifier(t.updatedAt.name)} = ${utcNow()}
-      where ${t.workspaceId} = ${input.workspaceId} and ${t.id} = ${input.turnId}
-      returning 1
-    )
-    update ${c} set
-      ${sql.identifier(c.eventCursor.name)} = greatest(${c.eventCursor}, ${input.cursor}),
-      ${sql.identifier(c.updatedAt.name)} = ${utcNow()}
-    where ${c.workspaceId} = ${input.workspaceId} and ${c.id} = ${input.conversationId}
-      and ${c.parlantSessionId} = ${input.sessionId}`)
+  await endStatements(db).posted.execute({
+    workspaceId: input.workspaceId,
+    turnId: input.turnId,
+    conversationId: input.conversationId,
+    sessionId: input.sessionId,
+    eventId: input.posted.eventId,
+    offset: input.posted.offset,
+    traceId: input.posted.traceId,
+    cursor: input.cursor,
+    now: nowParam(),
+  })
 }
 
 /**
@@ -194,24 +213,76 @@ export async function settleTurn(
     leaseOwner: string
   }
 ) {
+  await endStatements(db).settle.execute({
+    workspaceId: input.workspaceId,
+    turnId: input.turnId,
+    result: JSON.stringify(input.result),
+    conversationId: input.conversationId,
+    sessionId: input.sessionId,
+    cursor: input.cursor,
+    leaseOwner: input.leaseOwner,
+    now: nowParam(),
+  })
+}
+
+/** `sql.placeholder` in a spot drizzle types as a column value. */
+const param = (name: string) => sql`${sql.placeholder(name)}`
+
+/** Every turn's two writes after its opening (the posted event, the settle), prepared. */
+const endStatements = preparedFor((db) => {
   const t = agentChatTurns
   const c = agentConversations
-  const ours = sql`${c.leaseOwner} = ${input.leaseOwner}`
-  await db.execute(sql`
-    with done as (
-      update ${t} set
-        ${sql.identifier(t.status.name)} = 'completed',
-        ${sql.identifier(t.result.name)} = ${JSON.stringify(input.result)}::jsonb,
-        ${sql.identifier(t.error.name)} = null,
-        ${sql.identifier(t.updatedAt.name)} = ${utcNow()}
-      where ${t.workspaceId} = ${input.workspaceId} and ${t.id} = ${input.turnId}
-      returning 1
-    )
-    update ${c} set
-      ${sql.identifier(c.eventCursor.name)} = case when ${c.parlantSessionId} = ${input.sessionId}
-        then greatest(${c.eventCursor}, ${input.cursor}) else ${c.eventCursor} end,
-      ${sql.identifier(c.leaseOwner.name)} = case when ${ours} then null else ${c.leaseOwner} end,
-      ${sql.identifier(c.leaseExpiresAt.name)} = case when ${ours} then null else ${c.leaseExpiresAt} end,
-      ${sql.identifier(c.updatedAt.name)} = ${utcNow()}
-    where ${c.workspaceId} = ${input.workspaceId} and ${c.id} = ${input.conversationId}`)
-}
+  const theTurn = and(eq(t.workspaceId, param('workspaceId')), eq(t.id, param('turnId')))
+  const theConversation = and(
+    eq(c.workspaceId, param('workspaceId')),
+    eq(c.id, param('conversationId'))
+  )
+  const posted = db.$with('posted').as(
+    db
+      .update(t)
+      .set({
+        parlantEventId: param('eventId'),
+        parlantEventOffset: param('offset'),
+        traceId: param('traceId'),
+        updatedAt: utcNow,
+      })
+      .where(theTurn)
+      .returning({ id: t.id })
+  )
+  const done = db.$with('done').as(
+    db
+      .update(t)
+      .set({
+        status: sql`'completed'`,
+        result: sql`${sql.placeholder('result')}::jsonb`,
+        error: sql`null`,
+        updatedAt: utcNow,
+      })
+      .where(theTurn)
+      .returning({ id: t.id })
+  )
+  const ours = sql`${c.leaseOwner} = ${sql.placeholder('leaseOwner')}`
+  return {
+    posted: db
+      .with(posted)
+      .update(c)
+      .set({
+        eventCursor: sql`greatest(${c.eventCursor}, ${sql.placeholder('cursor')})`,
+        updatedAt: utcNow,
+      })
+      .where(and(theConversation, eq(c.parlantSessionId, param('sessionId'))))
+      .prepare('parlant_turn_posted'),
+    settle: db
+      .with(done)
+      .update(c)
+      .set({
+        eventCursor: sql`case when ${c.parlantSessionId} = ${sql.placeholder('sessionId')}
+          then greatest(${c.eventCursor}, ${sql.placeholder('cursor')}) else ${c.eventCursor} end`,
+        leaseOwner: sql`case when ${ours} then null else ${c.leaseOwner} end`,
+        leaseExpiresAt: sql`case when ${ours} then null else ${c.leaseExpiresAt} end`,
+        updatedAt: utcNow,
+      })
+      .where(theConversation)
+      .prepare('parlant_turn_settle'),
+  }
+})

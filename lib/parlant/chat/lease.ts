@@ -42,23 +42,29 @@ async function tryTake(
   return rows[0]
 }
 
+/** A take's new lease columns: `owner` until `ttlSeconds` from now (both placeholders). */
+export const leaseTakenSet = {
+  leaseOwner: sql`${sql.placeholder('owner')}`,
+  leaseExpiresAt: sql`${dbNow} + make_interval(secs => ${sql.placeholder('ttlSeconds')})`,
+}
+
+/** The conversation's lease is free: never taken, released, or expired. */
+export const leaseIsFree = or(
+  isNull(agentConversations.leaseOwner),
+  isNull(agentConversations.leaseExpiresAt),
+  sql`${agentConversations.leaseExpiresAt} < ${dbNow}`
+)
+
 /** The take, prepared: every turn runs it once. */
 const takeStatement = preparedFor((db) =>
   db
     .update(agentConversations)
-    .set({
-      leaseOwner: sql`${sql.placeholder('owner')}`,
-      leaseExpiresAt: sql`${dbNow} + make_interval(secs => ${sql.placeholder('ttlSeconds')})`,
-    })
+    .set(leaseTakenSet)
     .where(
       and(
         eq(agentConversations.workspaceId, sql.placeholder('workspaceId')),
         eq(agentConversations.id, sql.placeholder('conversationId')),
-        or(
-          isNull(agentConversations.leaseOwner),
-          isNull(agentConversations.leaseExpiresAt),
-          sql`${agentConversations.leaseExpiresAt} < ${dbNow}`
-        )
+        leaseIsFree
       )
     )
     .returning()
@@ -130,6 +136,75 @@ export function createLeaseManager(options: LeaseManagerOptions) {
   /** Tail of the in-process queue per conversation. */
   const queues = new Map<string, Promise<void>>()
 
+  /** Joins the conversation's local queue: `previous` settles when it is our turn. */
+  function enqueue(conversationId: string) {
+    const previous = queues.get(conversationId) ?? Promise.resolve()
+    let leaveQueue!: () => void
+    const mine = new Promise<void>((resolve) => {
+      leaveQueue = resolve
+    })
+    const tail = previous.then(() => mine)
+    queues.set(conversationId, tail)
+    const leave = () => {
+      leaveQueue()
+      if (queues.get(conversationId) === tail) queues.delete(conversationId)
+    }
+    return { previous, leave }
+  }
+
+  /** The lease `owner` took: renewed until released or forgotten; `leave` lets the queue go on. */
+  function hold(
+    workspaceId: string,
+    conversationId: string,
+    owner: string,
+    conversation: AgentConversationRow,
+    leave: () => void
+  ): HeldLease {
+    const lost = new AbortController()
+    let released = false
+    const timer = setInterval(
+      () => {
+        renew(db, workspaceId, conversationId, owner, ttlMs)
+          .then((ok) => {
+            // A renewal racing the settle that released the lease is no loss.
+            if (!ok && !lost.signal.aborted && !released) {
+              logger.warn('conversation lease lost', { conversationId })
+              lost.abort(new Error('conversation lease lost'))
+            }
+          })
+          .catch((error: unknown) => {
+            logger.warn('conversation lease renewal failed', {
+              conversationId,
+              error: loggableError(error),
+            })
+          })
+      },
+      Math.max(50, Math.floor(ttlMs / 3))
+    )
+    timer.unref?.()
+    return {
+      owner,
+      conversation,
+      lost: lost.signal,
+      async release() {
+        if (released) return
+        released = true
+        clearInterval(timer)
+        try {
+          await releaseLease(db, workspaceId, conversationId, owner)
+        } finally {
+          leave()
+        }
+      },
+      forget() {
+        if (released) return
+        released = true
+        clearInterval(timer)
+        leave()
+      },
+    }
+  }
+
   /**
    * Waits for the conversation's lease (local queue first, then the database) and returns it.
    * Rejects with `signal.reason` if the signal aborts first.
@@ -139,17 +214,7 @@ export function createLeaseManager(options: LeaseManagerOptions) {
     conversationId: string,
     signal: AbortSignal
   ): Promise<HeldLease> {
-    const previous = queues.get(conversationId) ?? Promise.resolve()
-    let leaveQueue!: () => void
-    const mine = new Promise<void>((resolve) => {
-      leaveQueue = resolve
-    })
-    const tail = previous.then(() => mine)
-    queues.set(conversationId, tail)
-    const cleanup = () => {
-      leaveQueue()
-      if (queues.get(conversationId) === tail) queues.delete(conversationId)
-    }
+    const { previous, leave } = enqueue(conversationId)
     try {
       await Promise.race([
         previous,
@@ -166,56 +231,46 @@ export function createLeaseManager(options: LeaseManagerOptions) {
         signal.throwIfAborted()
         conversation = await tryTake(db, workspaceId, conversationId, owner, ttlMs)
       }
-      const lost = new AbortController()
-      const timer = setInterval(
-        () => {
-          renew(db, workspaceId, conversationId, owner, ttlMs)
-            .then((ok) => {
-              // A renewal racing the settle that released the lease is no loss.
-              if (!ok && !lost.signal.aborted && !released) {
-                logger.warn('conversation lease lost', { conversationId })
-                lost.abort(new Error('conversation lease lost'))
-              }
-            })
-            .catch((error: unknown) => {
-              logger.warn('conversation lease renewal failed', {
-                conversationId,
-                error: loggableError(error),
-              })
-            })
-        },
-        Math.max(50, Math.floor(ttlMs / 3))
-      )
-      timer.unref?.()
-      let released = false
-      return {
-        owner,
-        conversation,
-        lost: lost.signal,
-        async release() {
-          if (released) return
-          released = true
-          clearInterval(timer)
-          try {
-            await releaseLease(db, workspaceId, conversationId, owner)
-          } finally {
-            cleanup()
-          }
-        },
-        forget() {
-          if (released) return
-          released = true
-          clearInterval(timer)
-          cleanup()
-        },
-      }
+      return hold(workspaceId, conversationId, owner, conversation, leave)
     } catch (error) {
-      cleanup()
+      leave()
       throw error
     }
   }
 
-  return { acquire }
+  /**
+   * One attempt at the lease through the caller's own statement (which may do more in the same
+   * round trip), made only when no send of this node holds or waits for the conversation's lease:
+   * those go first, so then this returns `undefined` without running `take` (use `acquire`).
+   * `take` takes the lease for `owner` (expiring in `ttlSeconds`) or not; the conversation row it
+   * returns means taken, and the lease is then held like one from `acquire`.
+   */
+  async function attempt<T>(
+    workspaceId: string,
+    conversationId: string,
+    take: (lease: { owner: string; ttlSeconds: number }) => Promise<{
+      conversation: AgentConversationRow | undefined
+      value: T
+    }>
+  ): Promise<{ value: T; lease: HeldLease | null } | undefined> {
+    if (queues.has(conversationId)) return undefined
+    // In the queue while the statement runs, so a local send arriving meanwhile waits behind it.
+    const { leave } = enqueue(conversationId)
+    try {
+      const owner = `${nodeId}:${generateId()}`
+      const { conversation, value } = await take({ owner, ttlSeconds: ttlMs / 1000 })
+      if (!conversation) {
+        leave()
+        return { value, lease: null }
+      }
+      return { value, lease: hold(workspaceId, conversationId, owner, conversation, leave) }
+    } catch (error) {
+      leave()
+      throw error
+    }
+  }
+
+  return { acquire, attempt }
 }
 
 export type LeaseManager = ReturnType<typeof createLeaseManager>

@@ -1,21 +1,31 @@
 /**
  * Step 1, open the turn: the active agent → the conversation row → the turn ledger row (a
  * completed retry returns its recorded result) → the conversation's lease (serializes turns across
- * nodes) → the ledger row re-read under the lease.
+ * nodes) → the ledger row re-read under the lease. A new key's row and a free lease are one
+ * statement, with no re-read.
  */
 import { generateId } from '@sim/utils/id'
 import {
   callerKeyOf,
+  createConversation,
   findConversation,
-  getOrCreateConversation,
   parlantCustomerIdFor,
 } from '@/lib/parlant/chat/conversations'
-import { getOrCreateTurn, readTurn, requestHashOf } from '@/lib/parlant/chat/idempotency'
+import {
+  existingTurn,
+  getOrCreateTurn,
+  readTurn,
+  requestHashOf,
+  type TurnKey,
+} from '@/lib/parlant/chat/idempotency'
 import type { HeldLease, LeaseManager } from '@/lib/parlant/chat/lease'
 import type { TurnContext } from '@/lib/parlant/chat/steps/context'
 import type { PostedMessage } from '@/lib/parlant/chat/turn'
+import { createTurnTakingLease } from '@/lib/parlant/chat/turn-with-lease'
+import type { AgentChatTurnRow } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
 import { loggableError } from '@/lib/parlant/log-error'
+import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
 
 /** A turn this send owns: its rows, its lease and what an earlier attempt already posted. */
@@ -81,18 +91,54 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
   if (!parlantAgentId)
     throw new BridgeError('agent_not_active', 'The agent is not provisioned on Parlant yet')
   const conversation =
-    existing ??
-    (await getOrCreateConversation(db, { ...scoped, customerId, userId: request.userId }))
+    existing ?? (await createConversation(db, { ...scoped, customerId, userId: request.userId }))
   // Two first sends racing with different customers: the loser finds the winner's row.
   if (request.customerId !== undefined && conversation.parlantCustomerId !== customerId)
     throw customerConflict()
-  const { turn, created } = await getOrCreateTurn(db, {
+  const key: TurnKey = {
     workspaceId: request.workspaceId,
     conversationId: conversation.id,
     idempotencyKey: request.idempotencyKey ?? generateId(),
     requestHash: requestHashOf(request),
     userId: request.userId,
+  }
+  const opening = (
+    turn: AgentChatTurnRow,
+    lease: HeldLease,
+    created: boolean,
+    posted: PostedMessage | null
+  ): OpenTurn => ({
+    parlantAgentId,
+    parameters: agent.agentConfig?.parameters ?? {},
+    conversationId: conversation.id,
+    parlantCustomerId: conversation.parlantCustomerId,
+    turnId: turn.id,
+    bridgeMessageId: turn.bridgeMessageId,
+    lease,
+    posted,
+    // A row we did not just create may have posted before failing or crashing.
+    lookFirst: !created,
   })
+
+  // The common case in one statement: a new key's row created with the lease taken.
+  const first = scope.signal.aborted
+    ? undefined
+    : await leases.attempt(request.workspaceId, conversation.id, async (lease) => {
+        const { created, taken } = await createTurnTakingLease(db, key, lease)
+        return { value: created, conversation: taken }
+      })
+  if (first?.lease && first.value) {
+    // The row became visible in the commit that took the lease: no other send can have worked on
+    // it, so there is nothing to re-read (and nothing posted).
+    state.turnId = first.value.id
+    scope.joinLease(first.lease.lost)
+    return { open: opening(first.value, first.lease, true, null) }
+  }
+  // Not reached (the take needs a created row); a lease held for nothing is let go.
+  if (first?.lease) await releaseLease(ctx, first.lease)
+
+  // Otherwise as ever: the row, then the lease, then the row re-read under it.
+  const { turn, created } = await turnRow(db, key, first)
   if (turn.status === 'completed' && turn.result) return { done: recorded(turn.result) }
 
   const lease = await leases.acquire(request.workspaceId, conversation.id, scope.signal)
@@ -107,32 +153,32 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
       await releaseLease(ctx, lease)
       return { done: recorded(current.result) }
     }
-    const posted =
-      current?.parlantEventId && current.traceId && current.parlantEventOffset !== null
-        ? {
-            eventId: current.parlantEventId,
-            offset: current.parlantEventOffset,
-            traceId: current.traceId,
-          }
-        : null
-    return {
-      open: {
-        parlantAgentId,
-        parameters: agent.agentConfig?.parameters ?? {},
-        conversationId: conversation.id,
-        parlantCustomerId: conversation.parlantCustomerId,
-        turnId: turn.id,
-        bridgeMessageId: turn.bridgeMessageId,
-        lease,
-        posted,
-        // A row we did not just create may have posted before failing or crashing.
-        lookFirst: !created,
-      },
-    }
+    return { open: opening(turn, lease, created, current ? postedOf(current) : null) }
   } catch (error) {
     await releaseLease(ctx, lease)
     throw error
   }
+}
+
+/**
+ * The turn's row: the one the one-statement attempt created, or else found there (409 for a key
+ * reused for another request); without an attempt, either.
+ */
+async function turnRow(
+  db: BridgeDatabase,
+  key: TurnKey,
+  attempted: { value: AgentChatTurnRow | undefined } | undefined
+): Promise<{ turn: AgentChatTurnRow; created: boolean }> {
+  if (!attempted) return getOrCreateTurn(db, key)
+  if (attempted.value) return { turn: attempted.value, created: true }
+  return { turn: await existingTurn(db, key), created: false }
+}
+
+/** The customer event a turn row says was posted, if any. */
+function postedOf(turn: AgentChatTurnRow): PostedMessage | null {
+  return turn.parlantEventId && turn.traceId && turn.parlantEventOffset !== null
+    ? { eventId: turn.parlantEventId, offset: turn.parlantEventOffset, traceId: turn.traceId }
+    : null
 }
 
 /** Releases the turn's lease; a failure is logged, never thrown (the lease expires anyway). */
