@@ -171,6 +171,9 @@ interface Call<T> {
 
 const GATEWAY_TIMEOUT = Symbol('gateway-timeout')
 
+/** The headers of a call that got no answer (never read: such a call throws first). */
+const NO_HEADERS: TransportResponse['headers'] = { get: () => null }
+
 const enc = encodeURIComponent
 
 /** Creates a client for one Parlant server. */
@@ -191,6 +194,7 @@ export function createParlantClient(options: ParlantClientOptions) {
   const logger = options.logger ?? createLogger('parlant-client')
 
   function buildUrl(path: string, query?: Query) {
+    if (!query) return `${baseUrl}${path}`
     const params = new URLSearchParams()
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== null) params.set(key, String(value))
@@ -393,7 +397,7 @@ export function createParlantClient(options: ParlantClientOptions) {
     const started = Date.now()
     let status = 0
     let text = ''
-    let responseHeaders: TransportResponse['headers'] = new Headers()
+    let responseHeaders: TransportResponse['headers'] = NO_HEADERS
     try {
       const response = await fetchImpl(buildUrl(call.path, call.query), {
         method: call.method,
@@ -502,6 +506,7 @@ export function createParlantClient(options: ParlantClientOptions) {
     permit?.success()
     logger.debug('Parlant event stream opened', { path, elapsedMs: Date.now() - started })
     let finished = false
+    let closing = false
     const ended = (async () => {
       const parser = createSseParser((data) => {
         let json: unknown
@@ -534,7 +539,7 @@ export function createParlantClient(options: ParlantClientOptions) {
           throw error
         }
         // A close() is the reader leaving, not a failure.
-        if (controller.signal.aborted && !timedOut && !opts.signal?.aborted) return
+        if (closing && !timedOut && !opts.signal?.aborted) return
         throw noAnswer(error, how(), call, target, undefined)
       } finally {
         finished = true
@@ -544,7 +549,11 @@ export function createParlantClient(options: ParlantClientOptions) {
     // Whoever reads `ended` sees the failure; never an unhandled rejection meanwhile.
     ended.catch(() => {})
     const close = () => {
-      if (!finished) controller.abort()
+      if (finished || closing) return
+      closing = true
+      // Dropping the body directly skips the abort error (see `TransportResponse.cancel`).
+      if (response.cancel) response.cancel()
+      else controller.abort()
     }
     return { kind: 'stream', ended, close }
   }

@@ -6,6 +6,7 @@
  */
 import http from 'node:http'
 import https from 'node:https'
+import { urlToHttpOptions } from 'node:url'
 
 /** What the client needs of a response: status, one header, the whole body as text. */
 export interface TransportResponse {
@@ -14,6 +15,12 @@ export interface TransportResponse {
   text(): Promise<string>
   /** The body as it arrives, when the request asked to `stream` (read it or `text()`, not both). */
   body?: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null
+  /**
+   * Leaves a streamed body early: its connection is dropped (never reused) and a reader of `body`
+   * sees it end or fail. Unlike aborting the request's signal it builds no abort error, whose stack
+   * Node formats as it destroys the socket. Absent on a transport that cannot (`fetch`).
+   */
+  cancel?(): void
 }
 
 /** The subset of `fetch` the client calls (the global `fetch` fits it, for tests that inject one). */
@@ -61,57 +68,71 @@ export function createPooledTransport(options: PoolOptions = {}) {
 
   const once = (url: string, init: Parameters<Transport>[1]) =>
     new Promise<TransportResponse>((resolve, reject) => {
+      const { signal } = init
+      if (signal.aborted) {
+        reject(abortError(signal))
+        return
+      }
       const secure = url.startsWith('https:')
-      const request = (secure ? https : http).request(
-        url,
-        {
-          method: init.method,
-          headers:
-            init.body === undefined
-              ? init.headers
-              : { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
-          agent: secure ? agents.https : agents.http,
-          signal: init.signal,
-          // Active requests are timed by the caller's signal; the agent's timeout is for idle sockets.
-          timeout: 0,
-        },
-        (response) => {
-          const headers = response.headers
-          const get = (name: string) => {
-            const value = headers[name.toLowerCase()]
-            return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
-          }
-          if (init.stream) {
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: { get },
-              body: response,
-              text: async () => {
-                const chunks: Buffer[] = []
-                for await (const chunk of response) chunks.push(chunk as Buffer)
-                return Buffer.concat(chunks).toString('utf8')
-              },
-            })
-            return
-          }
-          const chunks: Buffer[] = []
-          response.on('data', (chunk: Buffer) => chunks.push(chunk))
-          response.on('error', reject)
-          response.on('aborted', () => reject(new Error('response aborted')))
-          response.on('end', () => {
-            const body = Buffer.concat(chunks).toString('utf8')
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: { get },
-              text: () => Promise.resolve(body),
-            })
-          })
+      const to = destination(url)
+      const options: http.RequestOptions = {
+        method: init.method,
+        headers:
+          init.body === undefined
+            ? init.headers
+            : { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
+        agent: secure ? agents.https : agents.http,
+        // Active requests are timed by the caller's signal; the agent's timeout is for idle sockets.
+        timeout: 0,
+      }
+      const onResponse = (response: http.IncomingMessage) => {
+        const headers = response.headers
+        const get = (name: string) => {
+          const value = headers[name.toLowerCase()]
+          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
         }
-      )
+        if (init.stream) {
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: { get },
+            body: response,
+            // Destroyed without an error: the socket closes with no abort error built.
+            cancel: () => response.destroy(),
+            text: async () => {
+              const chunks: Buffer[] = []
+              for await (const chunk of response) chunks.push(chunk as Buffer)
+              return Buffer.concat(chunks).toString('utf8')
+            },
+          })
+          return
+        }
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('error', reject)
+        response.on('aborted', () => reject(new Error('response aborted')))
+        response.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8')
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: { get },
+            text: () => Promise.resolve(body),
+          })
+        })
+      }
+      const client = secure ? https : http
+      const request = to
+        ? client.request({ ...to.origin, path: to.path, ...options }, onResponse)
+        : client.request(url, options, onResponse)
       request.on('error', (error: Error & { reusedSocket?: boolean }) => {
         error.reusedSocket = request.reusedSocket
         reject(error)
       })
+      // The signal ends the request. A listener of our own, dropped when the request closes (after
+      // its response, or destroyed), costs less than Node's `signal` option, which also tracks the
+      // request with a stream finisher.
+      const onAbort = () => request.destroy(abortError(signal))
+      signal.addEventListener('abort', onAbort, { once: true })
+      request.once('close', () => signal.removeEventListener('abort', onAbort))
       request.end(init.body)
     })
 
@@ -132,6 +153,44 @@ export function createPooledTransport(options: PoolOptions = {}) {
       agents.https.destroy()
     },
   }
+}
+
+/** A path (and query) URL parsing leaves as written: no dot segment, nothing it would encode. */
+const PLAIN_PATH = /^\/[\w\-.~!*()%/?&=+,;:@$]*$/
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=[/?]|$)/i
+
+const origins = new Map<string, http.RequestOptions>()
+
+/**
+ * Where a request goes, as request options: Node parses a URL string on every request, so the
+ * origin is parsed once, and a plain path (all the client builds) is sent as written. Null for any
+ * other URL, which Node then parses as before.
+ */
+function destination(url: string): { origin: http.RequestOptions; path: string } | null {
+  const authority = url.indexOf('//')
+  const slash = authority === -1 ? -1 : url.indexOf('/', authority + 2)
+  if (slash === -1) return null
+  const originText = url.slice(0, slash)
+  const path = url.slice(slash)
+  if (/[?#\\]/.test(originText) || !PLAIN_PATH.test(path)) return null
+  if ((path.includes('/.') || path.includes('%')) && DOT_SEGMENT.test(path)) return null
+  let origin = origins.get(originText)
+  if (!origin) {
+    const { protocol, hostname, port, auth } = urlToHttpOptions(new URL(originText))
+    origin = { protocol, hostname, port, auth }
+    // One or two servers per process; keep the cache from growing on odd callers.
+    if (origins.size > 32) origins.clear()
+    origins.set(originText, origin)
+  }
+  return { origin, path }
+}
+
+/** The error an aborted request fails with, as Node's `signal` option makes it. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+  })
 }
 
 /** The chunks of a streamed body, whether a Node stream or a Web `ReadableStream` (`fetch`). */
