@@ -161,6 +161,12 @@ async function postOnce(
   }
 }
 
+/** Whether two messages' chunks are the same, text for text (what comparing them as JSON says). */
+function sameChunks(a: MessageEvent['data']['chunks'], b: MessageEvent['data']['chunks']) {
+  if (a === undefined || b === undefined) return a === b
+  return a.length === b.length && a.every((chunk, i) => chunk === b[i])
+}
+
 /** Waits for a streamed message to complete, relaying each growth of its chunks. */
 async function followStream(
   input: TurnInput,
@@ -184,8 +190,8 @@ async function followStream(
       next = await input.parlant.events.get(input.sessionId, current.id, { signal: input.signal })
     }
     if (next.kind !== 'message') return current
-    // Compared as text: a redacted stream is one chunk that grows without adding chunks.
-    const grew = JSON.stringify(next.data.chunks) !== JSON.stringify(current.data.chunks)
+    // Compared chunk by chunk, not by count: a redacted stream is one chunk that grows.
+    const grew = !sameChunks(next.data.chunks, current.data.chunks)
     current = next
     if (grew) input.onEvent(current, { traceId, preamble: false })
   }

@@ -11,15 +11,25 @@ export function openTurnScope(options: {
 }): TurnScope {
   const { deadlineMs, stopSignal, callerSignal } = options
   const deadline = new AbortController()
-  const deadlineError = new BridgeError(
-    'turn_deadline_exceeded',
-    `The agent did not finish its reply within ${Math.round(deadlineMs / 1000)} s`
-  )
-  const deadlineTimer = setTimeout(() => deadline.abort(deadlineError), deadlineMs)
-  const stopped = new BridgeError(
-    'agent_not_active',
-    'The agent was stopped while the turn was in progress; the turn was abandoned'
-  )
+  // Both errors are built only when the turn does end that way: an error captures a stack, which
+  // costs CPU on every turn that never needs it.
+  let deadlineError: BridgeError | undefined
+  const deadlineErrorOf = () => {
+    deadlineError ??= new BridgeError(
+      'turn_deadline_exceeded',
+      `The agent did not finish its reply within ${Math.round(deadlineMs / 1000)} s`
+    )
+    return deadlineError
+  }
+  const deadlineTimer = setTimeout(() => deadline.abort(deadlineErrorOf()), deadlineMs)
+  let stopped: BridgeError | undefined
+  const stoppedError = () => {
+    stopped ??= new BridgeError(
+      'agent_not_active',
+      'The agent was stopped while the turn was in progress; the turn was abandoned'
+    )
+    return stopped
+  }
   const sources = [deadline.signal]
   if (callerSignal) sources.push(callerSignal)
   if (stopSignal) sources.push(stopSignal)
@@ -31,10 +41,12 @@ export function openTurnScope(options: {
     get signal() {
       return signal
     },
-    stopped,
+    get stopped() {
+      return stoppedError()
+    },
     abortReason() {
-      if (deadline.signal.aborted) return deadlineError
-      if (stopSignal?.aborted) return stopped
+      if (deadline.signal.aborted) return deadlineErrorOf()
+      if (stopSignal?.aborted) return stoppedError()
       if (callerSignal?.aborted) {
         return isBridgeError(callerSignal.reason)
           ? callerSignal.reason
