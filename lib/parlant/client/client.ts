@@ -171,6 +171,13 @@ interface Call<T> {
 
 const GATEWAY_TIMEOUT = Symbol('gateway-timeout')
 
+// List schemas are built once: zod builds a new schema object on every `.array()`.
+const eventListSchema = eventSchema.array()
+const agentListSchema = agentSchema.array()
+const sessionListSchema = sessionListingSchema.or(sessionSchema.array())
+const guidelineListSchema = guidelineSchema.array()
+const tagListSchema = tagSchema.array()
+
 /** The headers of a call that got no answer (never read: such a call throws first). */
 const NO_HEADERS: TransportResponse['headers'] = { get: () => null }
 
@@ -440,7 +447,7 @@ export function createParlantClient(options: ParlantClientOptions) {
     const call: Call<ParlantEvent[]> = {
       method: 'GET',
       path,
-      schema: eventSchema.array(),
+      schema: eventListSchema,
       allowGatewayTimeout: true,
     }
     const where = `GET ${path}`
@@ -611,7 +618,7 @@ export function createParlantClient(options: ParlantClientOptions) {
     delete: (agentId: string, opts: CallOptions = {}): Promise<void> =>
       send({ method: 'DELETE', path: `/agents/${enc(agentId)}`, ...opts }),
     list: (opts: CallOptions = {}): Promise<Agent[]> =>
-      send({ method: 'GET', path: '/agents', schema: agentSchema.array(), ...opts }),
+      send({ method: 'GET', path: '/agents', schema: agentListSchema, ...opts }),
   }
 
   const customers = {
@@ -691,7 +698,7 @@ export function createParlantClient(options: ParlantClientOptions) {
         method: 'GET',
         path: '/sessions',
         query: { agent_id: filter.agentId, customer_id: filter.customerId },
-        schema: sessionListingSchema.or(sessionSchema.array()),
+        schema: sessionListSchema,
         ...opts,
       })
       return Array.isArray(result) ? result : result.items
@@ -742,7 +749,7 @@ export function createParlantClient(options: ParlantClientOptions) {
           trace_id: opts.traceId,
           wait_for_data: waitForData,
         },
-        schema: eventSchema.array(),
+        schema: eventListSchema,
         timeoutMs: opts.timeoutMs ?? waitForData * 1000 + longPollMarginMs,
         signal: opts.signal,
         allowGatewayTimeout: true,
@@ -789,7 +796,7 @@ export function createParlantClient(options: ParlantClientOptions) {
         method: 'GET',
         path: '/guidelines',
         query: { tag_id: filter.tagId },
-        schema: guidelineSchema.array(),
+        schema: guidelineListSchema,
         ...opts,
       }),
     get: (guidelineId: string, opts: CallOptions = {}): Promise<GuidelineWithRelationships> =>
@@ -824,7 +831,7 @@ export function createParlantClient(options: ParlantClientOptions) {
         method: 'GET',
         path: '/tags',
         query: { name: filter.name },
-        schema: tagSchema.array(),
+        schema: tagListSchema,
         ...opts,
       }),
     get: (tagId: string, opts: CallOptions = {}): Promise<Tag> =>
