@@ -101,25 +101,31 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
     expect(result.content).toBe('I received your message: "second"')
 
     const turnStatements = statements.filter((s) => s.includes('"agent_chat_turns"'))
-    // The opening, the posted event, the settle: no separate insert, take or re-read.
-    expect(turnStatements).toHaveLength(3)
+    // A slow turn records its posted event with its first mid-turn cursor write, a second in.
+    const postedWrites = statements.filter((s) => s.startsWith('with "posted" as')).length
+    // The opening and the settle (which records the posted event): no separate insert, take,
+    // re-read or posted-event write.
+    expect(turnStatements).toHaveLength(2 + postedWrites)
     expect(turnStatements[0]).toMatch(/^with "created_turn" as \(insert into "agent_chat_turns"/)
     expect(turnStatements[0]).toMatch(/update "agent_conversations" set "lease_owner"/)
     expect(statements.indexOf(turnStatements[0]!)).toBe(2)
     expect(statements.filter((s) => s.includes('set "lease_owner"'))).toHaveLength(1)
-    // Agent, conversation, opening, posted event, settle (a slow turn may add an agent re-check
-    // or a mid-turn cursor write, a second apart; neither is part of the opening).
+    // Agent, conversation, opening, settle (a slow turn may add an agent re-check or a mid-turn
+    // cursor write, a second apart; neither is part of the opening).
     const agentReads = statements.filter((s) => s.includes('from "workspace_agents"')).length
     const cursorWrites = statements.filter((s) =>
       s.startsWith('update "agent_conversations" set "event_cursor"')
     ).length
     expect(agentReads).toBeGreaterThanOrEqual(1)
-    expect(statements.length - (agentReads - 1) - cursorWrites).toBe(5)
+    expect(statements.length - (agentReads - 1) - cursorWrites - postedWrites).toBe(4)
 
     const [row] = await turnsOf(conversation.id).then((rows) =>
       rows.filter((r) => r.idempotencyKey === 'fused-key')
     )
-    expect(row).toMatchObject({ status: 'completed' })
+    // The settle recorded the posted event the turn did not write on its own.
+    expect(row).toMatchObject({ status: 'completed', traceId: result.traceId })
+    expect(row?.parlantEventId).toEqual(expect.any(String))
+    expect(row?.parlantEventOffset).toEqual(expect.any(Number))
     const [after] = await database.db
       .select()
       .from(agentConversations)

@@ -4,8 +4,9 @@
  * in storable form instead of failing the turn; a database failure while settling fails the send,
  * and its retry (same idempotency key) completes without posting again.
  */
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { agentChatTurns } from '@/lib/parlant/db/schema'
 import { agentGuidelineTag } from '@/lib/parlant/lifecycle'
 import { ENGINES } from '../support/databases'
 import { customerMessages, type FaultHost, startFaultHost } from './support'
@@ -80,6 +81,40 @@ describe.each(ENGINES)('after the message is posted, on %s', (engine) => {
       expect(customerMessages(f.emulator, pid).filter((m) => m === 'once only')).toHaveLength(1)
     } finally {
       await db.execute(sql`drop trigger settle_fault on agent_chat_turns`)
+    }
+  })
+  it('a send that posted and then could record nothing (settle and failure both fail) is retried without a second post', async () => {
+    // Nothing about the post reached the turn row: the retry must find the message in the session.
+    const db = f.host.database.db
+    await db.execute(sql`create sequence silent_fault`)
+    await db.execute(
+      sql.raw(`create function silent_fault() returns trigger language plpgsql as $$
+      begin
+        if new.status in ('completed', 'failed') and nextval('silent_fault') <= 2 then
+          raise exception 'injected failure while recording the turn';
+        end if;
+        return new;
+      end $$`)
+    )
+    await db.execute(
+      sql`create trigger silent_fault before update on agent_chat_turns for each row execute function silent_fault()`
+    )
+    try {
+      const failed = await chat({ message: 'never twice', idempotencyKey: 'silent-1' })
+      expect(failed.status).toBe(500)
+      const [row] = await db
+        .select()
+        .from(agentChatTurns)
+        .where(eq(agentChatTurns.idempotencyKey, 'silent-1'))
+      expect(row).toMatchObject({ status: 'pending', parlantEventId: null })
+      const retried = await chat({ message: 'never twice', idempotencyKey: 'silent-1' })
+      expect(retried.status, JSON.stringify(retried.body)).toBe(200)
+      expect((retried.body.result as { content: string }).content).toBe(
+        'I received your message: "never twice"'
+      )
+      expect(customerMessages(f.emulator, pid).filter((m) => m === 'never twice')).toHaveLength(1)
+    } finally {
+      await db.execute(sql`drop trigger silent_fault on agent_chat_turns`)
     }
   })
 })

@@ -148,16 +148,31 @@ export async function recordPostedEvent(
     .where(and(eq(agentChatTurns.workspaceId, workspaceId), eq(agentChatTurns.id, turnId)))
 }
 
-/** Marks the turn failed; a retry with the same key resumes it. */
+/**
+ * Marks the turn failed (with the customer event it posted, when that is not recorded yet); a
+ * retry with the same key resumes it.
+ */
 export async function failTurn(
   db: BridgeDatabase,
   workspaceId: string,
   turnId: string,
-  error: string
+  error: string,
+  posted?: { eventId: string; offset: number; traceId: string }
 ) {
   await db
     .update(agentChatTurns)
-    .set({ status: 'failed', error: toStorableText(error.slice(0, 2000)), updatedAt: new Date() })
+    .set({
+      status: 'failed',
+      error: toStorableText(error.slice(0, 2000)),
+      ...(posted
+        ? {
+            parlantEventId: posted.eventId,
+            parlantEventOffset: posted.offset,
+            traceId: posted.traceId,
+          }
+        : {}),
+      updatedAt: new Date(),
+    })
     .where(and(eq(agentChatTurns.workspaceId, workspaceId), eq(agentChatTurns.id, turnId)))
 }
 
@@ -198,8 +213,8 @@ export async function recordPostedEventWithCursor(
 }
 
 /**
- * Ends a turn in one statement: the result recorded, the cursor stored (if the session is still
- * the conversation's) and the conversation's lease released (if still ours).
+ * Ends a turn in one statement: the result and the posted event recorded, the cursor stored (if
+ * the session is still the conversation's) and the conversation's lease released (if still ours).
  */
 export async function settleTurn(
   db: BridgeDatabase,
@@ -207,6 +222,7 @@ export async function settleTurn(
     workspaceId: string
     turnId: string
     result: ChatTurnResult
+    posted: { eventId: string; offset: number; traceId: string }
     conversationId: string
     sessionId: string
     cursor: number
@@ -217,6 +233,9 @@ export async function settleTurn(
     workspaceId: input.workspaceId,
     turnId: input.turnId,
     result: JSON.stringify(input.result),
+    eventId: input.posted.eventId,
+    offset: input.posted.offset,
+    traceId: input.posted.traceId,
     conversationId: input.conversationId,
     sessionId: input.sessionId,
     cursor: input.cursor,
@@ -256,6 +275,9 @@ const endStatements = preparedFor((db) => {
         status: sql`'completed'`,
         result: sql`${sql.placeholder('result')}::jsonb`,
         error: sql`null`,
+        parlantEventId: param('eventId'),
+        parlantEventOffset: param('offset'),
+        traceId: param('traceId'),
         updatedAt: utcNow,
       })
       .where(theTurn)

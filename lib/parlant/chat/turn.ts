@@ -63,10 +63,11 @@ export interface TurnInput {
   eventStream: boolean
   logger: BridgeLogger
   /**
-   * Called once the customer event is known (before any waiting), to record it together with the
-   * cursor just past it.
+   * Called once the customer event is known (before any waiting). The caller records it with its
+   * next write: a retry that finds no record looks for the event in the session before posting
+   * (`lookFirst`), so a record is a shortcut, never what prevents a second post.
    */
-  onPosted(posted: PostedMessage, cursor: number): Promise<void>
+  onPosted(posted: PostedMessage): void
   /** Every event of the session, in offset order, as it arrives (and each streaming update). */
   onEvent(event: ParlantEvent, ctx: { traceId: string; preamble: boolean }): void
   /**
@@ -212,7 +213,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
     postOnce(input),
   ])
   const cursor = posted.offset + 1
-  await input.onPosted(posted, cursor)
+  input.onPosted(posted)
   const traceId = posted.traceId
   if (event) input.onEvent(event, { traceId, preamble: false })
 
@@ -252,7 +253,8 @@ async function follow(
 ): Promise<TurnOutcome> {
   const { outcome, traceId } = start
   let cursor = start.cursor
-  // `onPosted` just recorded the cursor.
+  // The first cursor write comes a second in (recording the posted event with it); a turn that
+  // ends sooner records both when it settles.
   let cursorWrittenAt = Date.now()
   const poll = async (waitMs: number) => {
     try {

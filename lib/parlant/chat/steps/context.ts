@@ -2,6 +2,7 @@
  * What every step of a chat turn shares: the service's parts, the request, the turn's abort scope
  * and what the turn has learned so far (the failure path reports it).
  */
+import type { PostedMessage } from '@/lib/parlant/chat/turn'
 import type { ChatDefaults, ChatRequest, ChatServiceDeps } from '@/lib/parlant/chat/types'
 import type { BridgeError } from '@/lib/parlant/errors'
 
@@ -31,6 +32,12 @@ export interface TurnState {
   turnId?: string
   sessionId?: string
   traceId?: string
+  /**
+   * The customer event this turn posted (or found posted), and whether the turn row records it
+   * yet: it is written with the next write the turn makes anyway (a mid-turn cursor write, the
+   * settle or the failure), not in a statement of its own.
+   */
+  posted?: { message: PostedMessage; recorded: boolean }
   /** The conversation's Parlant session was gone and the turn continues it in a new one. */
   sessionRenewed?: boolean
   /** The agent was provisioned on Parlant again during this turn (at most once per turn). */

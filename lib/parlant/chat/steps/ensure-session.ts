@@ -95,5 +95,6 @@ export async function forgetGoneSession(
   await setConversationSession(deps.host.db, request.workspaceId, turn.conversationId, null)
   await recordPostedEvent(deps.host.db, request.workspaceId, turn.turnId, null)
   turn.posted = null
+  ctx.state.posted = undefined
   turn.lookFirst = false
 }

@@ -1,8 +1,9 @@
 /**
  * Step 3, run it: the turn on its Parlant session (post once, follow the events), every event
- * relayed to the room of the conversation's caller (never the whole agent room), the posted event
- * and cursor recorded as they become known, and the agent re-checked now and then so a stop on
- * another node is noticed.
+ * relayed to the room of the conversation's caller (never the whole agent room), the cursor (and
+ * with its first write the posted event) recorded at most once a second, and the agent re-checked
+ * now and then so a stop on another node is noticed. A turn shorter than a second writes nothing
+ * here: the settle records the posted event, the cursor and the result in one statement.
  */
 import { advanceCursor, callerKeyOf } from '@/lib/parlant/chat/conversations'
 import { recordPostedEventWithCursor } from '@/lib/parlant/chat/idempotency'
@@ -37,16 +38,10 @@ export function runOnSession(
     eventStream: defaults.eventStream,
     streamWaitSeconds: defaults.streamWaitSeconds,
     logger: deps.host.logger,
-    onPosted: async (posted, cursor) => {
+    onPosted: (posted) => {
       state.traceId = posted.traceId
-      await recordPostedEventWithCursor(db, {
-        workspaceId: request.workspaceId,
-        turnId: turn.turnId,
-        conversationId: turn.conversationId,
-        sessionId,
-        posted,
-        cursor,
-      })
+      // An earlier attempt's recorded event needs no new record.
+      state.posted = { message: posted, recorded: turn.posted?.eventId === posted.eventId }
     },
     onEvent: (event, eventCtx) =>
       ctx.publish(
@@ -67,7 +62,21 @@ export function runOnSession(
         throw error
       }
     },
-    onCursor: (cursor) =>
-      advanceCursor(db, request.workspaceId, turn.conversationId, sessionId, cursor),
+    onCursor: async (cursor) => {
+      const posted = state.posted
+      if (!posted || posted.recorded) {
+        await advanceCursor(db, request.workspaceId, turn.conversationId, sessionId, cursor)
+        return
+      }
+      await recordPostedEventWithCursor(db, {
+        workspaceId: request.workspaceId,
+        turnId: turn.turnId,
+        conversationId: turn.conversationId,
+        sessionId,
+        posted: posted.message,
+        cursor,
+      })
+      posted.recorded = true
+    },
   })
 }

@@ -50,10 +50,14 @@ export async function settleCompleted(
       durationMs: completedAt.getTime() - ctx.startedAt.getTime(),
     },
   })
+  const posted = ctx.state.posted?.message
+  // `runTurn` reports the posted event before it can return an outcome.
+  if (!posted) throw new Error('a completed turn without its posted event')
   await settleTurn(deps.host.db, {
     workspaceId: request.workspaceId,
     turnId: turn.turnId,
     result,
+    posted,
     conversationId: turn.conversationId,
     sessionId,
     cursor: outcome.cursor,
@@ -76,7 +80,14 @@ export async function settleCompleted(
 export async function settleFailed(ctx: TurnContext, failure: BridgeError): Promise<void> {
   const { deps, request, base, state } = ctx
   if (!state.turnId) return
-  await failTurn(deps.host.db, request.workspaceId, state.turnId, failure.message).catch(() => {})
+  const unrecorded = state.posted && !state.posted.recorded ? state.posted.message : undefined
+  await failTurn(
+    deps.host.db,
+    request.workspaceId,
+    state.turnId,
+    failure.message,
+    unrecorded
+  ).catch(() => {})
   const end: TurnEndEvent = {
     ...base,
     sessionId: state.sessionId,
