@@ -4,9 +4,8 @@
  * own; we report completion, event-loop delay and the bridge's CPU per turn.
  */
 
-import { cpus } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { describeBudget, measureCpuBudget } from './lib/cpu-budget'
+import { budgetRow, measureCpuBudget } from './lib/cpu-budget'
 import { startLoadRig } from './lib/load-rig'
 import { emit } from './lib/output'
 import { type BenchRow, ms } from './lib/report'
@@ -67,14 +66,7 @@ try {
     met: cpuMsPerTurn <= 2,
     data: { cpuMsPerTurn, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 },
   })
-  const budget = describeBudget(msByPart, CONVERSATIONS, cpus().length)
-  rows.push({
-    metric: 'CPU per turn by process (ms)',
-    figures: budget.text,
-    target: 'reported',
-    met: null,
-    data: budget,
-  })
+  rows.push(budgetRow(msByPart, CONVERSATIONS))
 } finally {
   await rig.close()
 }

@@ -6,8 +6,7 @@
  * 1 MiB (a leak of 100 bytes per turn shows as ~1 MiB). Resident memory is reported beside it.
  */
 
-import { cpus } from 'node:os'
-import { describeBudget, measureCpuBudget } from './lib/cpu-budget'
+import { budgetRow, measureCpuBudget } from './lib/cpu-budget'
 import { startLoadRig } from './lib/load-rig'
 import { emit } from './lib/output'
 import { type BenchRow, ms } from './lib/report'
@@ -91,14 +90,7 @@ try {
     met: null,
     data: { cpuMsPerTurn, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 },
   })
-  const budget = describeBudget(msByPart, total, cpus().length)
-  rows.push({
-    metric: 'CPU per turn by process (ms)',
-    figures: budget.text,
-    target: 'reported',
-    met: null,
-    data: budget,
-  })
+  rows.push(budgetRow(msByPart, total))
 } finally {
   await rig.close()
 }

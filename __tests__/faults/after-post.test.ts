@@ -11,6 +11,33 @@ import { agentGuidelineTag } from '@/lib/parlant/lifecycle'
 import { ENGINES } from '../support/databases'
 import { customerMessages, type FaultHost, startFaultHost } from './support'
 
+/**
+ * Makes the first `times` updates of a turn row that match `when` fail, with a trigger `name`
+ * (drop it with `drop trigger <name> on agent_chat_turns`).
+ */
+async function failTurnUpdates(
+  db: FaultHost['host']['database']['db'],
+  name: string,
+  when: string,
+  times: number
+) {
+  await db.execute(sql.raw(`create sequence ${name}`))
+  await db.execute(
+    sql.raw(`create function ${name}() returns trigger language plpgsql as $$
+    begin
+      if ${when} and nextval('${name}') <= ${times} then
+        raise exception 'injected failure while recording the turn';
+      end if;
+      return new;
+    end $$`)
+  )
+  await db.execute(
+    sql.raw(
+      `create trigger ${name} before update on agent_chat_turns for each row execute function ${name}()`
+    )
+  )
+}
+
 describe.each(ENGINES)('after the message is posted, on %s', (engine) => {
   let f: FaultHost
   let agentId = ''
@@ -56,19 +83,7 @@ describe.each(ENGINES)('after the message is posted, on %s', (engine) => {
 
   it('a database failure after the post fails the send; its retry completes without a second post', async () => {
     const db = f.host.database.db
-    await db.execute(sql`create sequence settle_fault`)
-    await db.execute(
-      sql.raw(`create function settle_fault() returns trigger language plpgsql as $$
-      begin
-        if new.status = 'completed' and nextval('settle_fault') = 1 then
-          raise exception 'injected failure while settling the turn';
-        end if;
-        return new;
-      end $$`)
-    )
-    await db.execute(
-      sql`create trigger settle_fault before update on agent_chat_turns for each row execute function settle_fault()`
-    )
+    await failTurnUpdates(db, 'settle_fault', "new.status = 'completed'", 1)
     try {
       const failed = await chat({ message: 'once only', idempotencyKey: 'settle-1' })
       expect(failed.status).toBe(500)
@@ -86,19 +101,7 @@ describe.each(ENGINES)('after the message is posted, on %s', (engine) => {
   it('a send that posted and then could record nothing (settle and failure both fail) is retried without a second post', async () => {
     // Nothing about the post reached the turn row: the retry must find the message in the session.
     const db = f.host.database.db
-    await db.execute(sql`create sequence silent_fault`)
-    await db.execute(
-      sql.raw(`create function silent_fault() returns trigger language plpgsql as $$
-      begin
-        if new.status in ('completed', 'failed') and nextval('silent_fault') <= 2 then
-          raise exception 'injected failure while recording the turn';
-        end if;
-        return new;
-      end $$`)
-    )
-    await db.execute(
-      sql`create trigger silent_fault before update on agent_chat_turns for each row execute function silent_fault()`
-    )
+    await failTurnUpdates(db, 'silent_fault', "new.status in ('completed', 'failed')", 2)
     try {
       const failed = await chat({ message: 'never twice', idempotencyKey: 'silent-1' })
       expect(failed.status).toBe(500)

@@ -6,7 +6,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import pg from 'pg'
+import type { BenchRow } from './report'
 
 /** Clock ticks per second of `/proc` times (`getconf CLK_TCK`; 100 on Linux when unknown). */
 const TICKS_PER_SECOND = (() => {
@@ -90,5 +92,17 @@ export function describeBudget(msByPart: Record<string, number>, turns: number, 
     total,
     ceiling,
     text: `${perTurn.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(' · ')} · total ${total.toFixed(2)} ms a turn → at most ${ceiling.toFixed(0)} turns/s on ${cores} cores`,
+  }
+}
+
+/** The benchmark row of a budget measured over `turns` on this machine's cores. */
+export function budgetRow(msByPart: Record<string, number>, turns: number): BenchRow {
+  const budget = describeBudget(msByPart, turns, cpus().length)
+  return {
+    metric: 'CPU per turn by process (ms)',
+    figures: budget.text,
+    target: 'reported',
+    met: null,
+    data: budget,
   }
 }
