@@ -73,7 +73,8 @@ export type OpenedTurn = { done: ChatTurnResult } | { open: OpenTurn }
 export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<OpenedTurn> {
   const { deps, request, base, scope, state } = ctx
   const db = deps.host.db
-  if (scope.abortReason() === scope.stopped) throw scope.stopped
+  const aborted = scope.abortReason()
+  if (aborted && aborted === scope.stopped) throw aborted
   // Keys are the caller's own: another caller's same key is another conversation.
   const scoped = { ...base, callerKey: callerKeyOf(request) }
   const customerId = parlantCustomerIdFor(request)
