@@ -37,6 +37,11 @@ interface Phase {
   /** Runs while the phase's turns are in flight (restarts). */
   during?: (emulator: RunningEmulator) => Promise<void>
   deadlineMs: number
+  /**
+   * Waits this long after the phase, ms: posts the phase delayed past its deadline land (and are
+   * answered) before the next phase's faults, such as a restart that would lose them mid-turn.
+   */
+  settleMs?: number
   /** Every turn must succeed (the fault is one the bridge absorbs), or fail with this code. */
   expect?: 'ok' | 'turn_deadline_exceeded'
 }
@@ -95,6 +100,7 @@ const PHASES: Phase[] = [
       ],
     },
     deadlineMs: 2_000,
+    settleMs: 1_500,
   },
   {
     name: 'Parlant restart',
@@ -254,6 +260,7 @@ describe('reliability: Parlant faults during turns and lifecycle operations', ()
           phase.during?.(emulator),
         ])
         emulator.control.clearFaults()
+        if (phase.settleMs) await sleep(phase.settleMs)
         records.forEach((r, i) => {
           turns.push({ ...r, outcome: outcomes[i] as Outcome })
         })
