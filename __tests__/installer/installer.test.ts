@@ -100,10 +100,18 @@ describe('install into a Sim checkout', () => {
     expect(listFiles(root)).toContain('apps/realtime/src/handlers/parlant.ts')
     expect(listFiles(root)).toContain('apps/realtime/src/lib/parlant/realtime/handlers.ts')
 
-    // The migration is the next-numbered file and joins the journal.
-    expect(readFileSync(join(root, 'packages/db/migrations/0002_parlant_bridge.sql'), 'utf8')).toBe(
-      readFileSync(join(REPO, 'lib/parlant/db/migrations/0000_parlant_bridge.sql'), 'utf8')
+    // The migration is the next-numbered file and joins the journal: all of the bridge's migrations
+    // in order, one statement list, so the tables end as the installed schema declares them.
+    const ourSql = (tag: string) =>
+      readFileSync(join(REPO, `lib/parlant/db/migrations/${tag}.sql`), 'utf8').trimEnd()
+    const installedSql = readFileSync(
+      join(root, 'packages/db/migrations/0002_parlant_bridge.sql'),
+      'utf8'
     )
+    expect(installedSql).toBe(
+      `${ourSql('0000_parlant_bridge')}--> statement-breakpoint\n${ourSql('0001_caller_scope')}\n`
+    )
+    expect(installedSql).toContain('ADD COLUMN "caller_key"')
     const journal = JSON.parse(read(root, 'packages/db/migrations/meta/_journal.json')) as {
       entries: Array<{ idx: number; tag: string }>
     }
@@ -115,9 +123,11 @@ describe('install into a Sim checkout', () => {
     // Its drizzle snapshot: Sim's latest plus the bridge's tables, chained to Sim's by prevId.
     const previous = JSON.parse(read(root, 'packages/db/migrations/meta/0001_snapshot.json'))
     const snapshotText = read(root, 'packages/db/migrations/meta/0002_snapshot.json')
+    // The bridge's latest snapshot: the end state of its migrations.
     const ours = JSON.parse(
-      readFileSync(join(REPO, 'lib/parlant/db/migrations/meta/0000_snapshot.json'), 'utf8')
+      readFileSync(join(REPO, 'lib/parlant/db/migrations/meta/0001_snapshot.json'), 'utf8')
     )
+    expect(JSON.stringify(ours.tables['public.agent_conversations'])).toContain('caller_key')
     const merged = JSON.parse(snapshotText)
     expect(merged.prevId).toBe(previous.id)
     expect(merged.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/)

@@ -139,3 +139,23 @@ export function buildSnapshot(simRoot: string, plan: MigrationPlan, ourSnapshotJ
   }
   return `${formatJson(merged)}${previousText.endsWith('\n') ? '\n' : ''}`
 }
+
+/** Where the bridge's own migrations live in this repository. */
+const OUR_MIGRATIONS = 'lib/parlant/db/migrations'
+
+/**
+ * The bridge's migrations as the one migration Sim gets: every SQL file of the bridge's journal in
+ * order, joined by drizzle's statement breakpoint, and the snapshot of the last one (the schema the
+ * installed `parlant-schema.ts` declares). `read` reads a repository path.
+ */
+export function ourMigration(read: (path: string) => string): { sql: string; snapshot: string } {
+  const journal = JSON.parse(read(`${OUR_MIGRATIONS}/meta/_journal.json`)) as Journal
+  const entries = [...journal.entries].sort((a, b) => a.idx - b.idx)
+  const last = entries.at(-1)
+  if (!last) throw new Error(`${OUR_MIGRATIONS}/meta/_journal.json lists no migration`)
+  const files = entries.map((entry) => read(`${OUR_MIGRATIONS}/${entry.tag}.sql`).trimEnd())
+  return {
+    sql: `${files.join('--> statement-breakpoint\n')}\n`,
+    snapshot: read(`${OUR_MIGRATIONS}/meta/${String(last.idx).padStart(4, '0')}_snapshot.json`),
+  }
+}

@@ -19,7 +19,7 @@ import {
   sortImports,
   stripMarkers,
 } from './edits'
-import { addJournalEntry, buildSnapshot, planMigration } from './migration'
+import { addJournalEntry, buildSnapshot, ourMigration, planMigration } from './migration'
 import { REALTIME_HANDLER, REALTIME_PARLANT_EVENT_ROUTE, SIM_LIB_SCHEMA } from './templates'
 
 export interface CopyOp {
@@ -196,12 +196,14 @@ export function buildPlan(repoRoot: string, simRoot: string): PlanOp[] {
     )
   )
   copy('lib/parlant/schemas.ts', 'packages/db/parlant-schemas.ts')
+  // One migration in Sim for all of the bridge's: the schema file above is their end state.
   const migration = planMigration(simRoot)
-  copy('lib/parlant/db/migrations/0000_parlant_bridge.sql', migration.sqlPath)
+  const ours = ourMigration(read)
+  copy('lib/parlant/db/migrations', migration.sqlPath, ours.sql)
   copy(
-    'lib/parlant/db/migrations/meta/0000_snapshot.json',
+    'lib/parlant/db/migrations/meta',
     migration.snapshotPath,
-    buildSnapshot(simRoot, migration, read('lib/parlant/db/migrations/meta/0000_snapshot.json'))
+    buildSnapshot(simRoot, migration, ours.snapshot)
   )
   ops.push(
     edit(
