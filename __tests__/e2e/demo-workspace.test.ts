@@ -75,8 +75,18 @@ async function createAgent(page: Page, name: string, guideline?: [string, string
     await dialog.getByLabel('Condition 1').fill(guideline[0])
     await dialog.getByLabel('Action 1').fill(guideline[1])
   }
+  const answer = page
+    .waitForResponse(
+      (r) => r.request().method() === 'POST' && /\/api\/parlant\/agents$/.test(r.url())
+    )
+    .catch(() => undefined)
   await dialog.getByRole('button', { name: 'Create agent' }).click()
-  await dialog.waitFor({ state: 'detached' })
+  // A dialog that stays open says why: the create's status and what the form shows.
+  await dialog.waitFor({ state: 'detached' }).catch(async (error: unknown) => {
+    const status = (await answer)?.status() ?? 'no answer'
+    const shown = await dialog.textContent().catch(() => '(unreadable)')
+    throw new Error(`the dialog stayed open (POST ${status}): ${shown}`, { cause: error })
+  })
   await agentRow(page, name).waitFor()
 }
 
