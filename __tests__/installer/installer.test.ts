@@ -109,9 +109,10 @@ describe('install into a Sim checkout', () => {
       'utf8'
     )
     expect(installedSql).toBe(
-      `${ourSql('0000_parlant_bridge')}--> statement-breakpoint\n${ourSql('0001_caller_scope')}\n`
+      `${['0000_parlant_bridge', '0001_caller_scope', '0002_turn_lookups'].map(ourSql).join('--> statement-breakpoint\n')}\n`
     )
     expect(installedSql).toContain('ADD COLUMN "caller_key"')
+    expect(installedSql).toContain('DROP INDEX "agent_chat_turns_workspace_idx"')
     const journal = JSON.parse(read(root, 'packages/db/migrations/meta/_journal.json')) as {
       entries: Array<{ idx: number; tag: string }>
     }
@@ -125,7 +126,7 @@ describe('install into a Sim checkout', () => {
     const snapshotText = read(root, 'packages/db/migrations/meta/0002_snapshot.json')
     // The bridge's latest snapshot: the end state of its migrations.
     const ours = JSON.parse(
-      readFileSync(join(REPO, 'lib/parlant/db/migrations/meta/0001_snapshot.json'), 'utf8')
+      readFileSync(join(REPO, 'lib/parlant/db/migrations/meta/0002_snapshot.json'), 'utf8')
     )
     expect(JSON.stringify(ours.tables['public.agent_conversations'])).toContain('caller_key')
     const merged = JSON.parse(snapshotText)

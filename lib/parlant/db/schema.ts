@@ -107,6 +107,12 @@ export const agentSessions = pgTable(
 /**
  * A conversation key mapped to one Parlant session and customer, with the persisted event cursor
  * and a lease that serializes turns across nodes.
+ *
+ * No index leads with `workspace_id`: every lookup here is by `id` or by the caller's key, with the
+ * workspace as a guard, and on a table without statistics PostgreSQL's generic plan for such a
+ * lookup picks a workspace-leading index over the exact one and then filters every row of the
+ * workspace (`__tests__/db/lookup-plans.test.ts`). A workspace's deletion reaches these rows
+ * through `workspace_agent_id` as well as `workspace_id`.
  */
 export const agentConversations = pgTable(
   'agent_conversations',
@@ -139,7 +145,6 @@ export const agentConversations = pgTable(
       table.callerKey,
       table.conversationKey
     ),
-    index('agent_conversations_workspace_agent_idx').on(table.workspaceId, table.workspaceAgentId),
   ]
 )
 
@@ -152,14 +157,17 @@ export const agentChatTurnStatusEnum = pgEnum('agent_chat_turn_status', [
 /**
  * One customer message sent through the bridge, keyed by its idempotency key, so a retried send
  * returns the recorded result instead of posting twice.
+ *
+ * `workspace_id` is a guard on every lookup, not a foreign key: the turn belongs to its
+ * conversation, whose deletion (and so its workspace's) cascades here. A foreign key would lock
+ * the workspace's one row on every turn's insert, and it needs an index leading with
+ * `workspace_id`, which is the plan trap described on `agentConversations`.
  */
 export const agentChatTurns = pgTable(
   'agent_chat_turns',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspace.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id').notNull(),
     conversationId: text('conversation_id')
       .notNull()
       .references(() => agentConversations.id, { onDelete: 'cascade' }),
@@ -182,7 +190,6 @@ export const agentChatTurns = pgTable(
       table.conversationId,
       table.idempotencyKey
     ),
-    index('agent_chat_turns_workspace_idx').on(table.workspaceId, table.createdAt),
   ]
 )
 
