@@ -6,6 +6,7 @@
 
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { budgetRow, measureCpuBudget } from './lib/cpu-budget'
+import { profiled } from './lib/cpu-profile'
 import { startLoadRig } from './lib/load-rig'
 import { emit } from './lib/output'
 import { type BenchRow, ms } from './lib/report'
@@ -33,7 +34,9 @@ try {
   loop.enable()
   const started = performance.now()
   const { result, msByPart } = await measureCpuBudget(rig.budgetParts(), () =>
-    rig.drive({ turnsPerConversation: 1, concurrency: CONVERSATIONS, progressEvery: 250 })
+    profiled('concurrent-turns', () =>
+      rig.drive({ turnsPerConversation: 1, concurrency: CONVERSATIONS, progressEvery: 250 })
+    )
   )
   const wallSeconds = (performance.now() - started) / 1000
   loop.disable()

@@ -7,6 +7,7 @@
  */
 
 import { budgetRow, measureCpuBudget } from './lib/cpu-budget'
+import { profiled } from './lib/cpu-profile'
 import { startLoadRig } from './lib/load-rig'
 import { emit } from './lib/output'
 import { type BenchRow, ms } from './lib/report'
@@ -46,18 +47,20 @@ try {
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
   const { result, msByPart } = await measureCpuBudget(rig.budgetParts(), () =>
-    rig.drive(
-      { turnsPerConversation: perConversation, concurrency: CONCURRENCY, progressEvery: 1_000 },
-      (done) => {
-        if (done >= warmupTurns && done >= nextSample) {
-          samples.push({ turns: done, ...memoryAfterGc() })
-          nextSample = done + Math.floor(TURNS / 10)
-          const last = samples.at(-1)!
-          process.stdout.write(
-            `  ${done} turns, heap ${mib(last.heapUsed)}, rss ${mib(last.rss)}\n`
-          )
+    profiled('soak', () =>
+      rig.drive(
+        { turnsPerConversation: perConversation, concurrency: CONCURRENCY, progressEvery: 1_000 },
+        (done) => {
+          if (done >= warmupTurns && done >= nextSample) {
+            samples.push({ turns: done, ...memoryAfterGc() })
+            nextSample = done + Math.floor(TURNS / 10)
+            const last = samples.at(-1)!
+            process.stdout.write(
+              `  ${done} turns, heap ${mib(last.heapUsed)}, rss ${mib(last.rss)}\n`
+            )
+          }
         }
-      }
+      )
     )
   )
   const seconds = (performance.now() - started) / 1000
