@@ -108,8 +108,18 @@ describe('demo page', () => {
     expect(layout.dialog?.y).toBeGreaterThan(0)
     expect(layout.dialogPosition).not.toBe('rgba(0, 0, 0, 0)')
     await page.screenshot({ path: join(ARTIFACTS, 'demo-config-panel.png') })
+    const created = page
+      .waitForResponse(
+        (r) => r.request().method() === 'POST' && /\/api\/parlant\/agents$/.test(r.url())
+      )
+      .catch(() => undefined)
     await dialog.getByRole('button', { name: 'Create agent' }).click()
-    await dialog.waitFor({ state: 'detached' })
+    // A dialog that stays open says why: the create's status and what the form shows.
+    await dialog.waitFor({ state: 'detached' }).catch(async (error: unknown) => {
+      const status = (await created)?.status() ?? 'no answer'
+      const shown = await dialog.textContent().catch(() => '(unreadable)')
+      throw new Error(`the dialog stayed open (POST ${status}): ${shown}`, { cause: error })
+    })
 
     const badge = await badgeIn(page, 'Agents', 'Refund helper')
     await badge.filter({ hasText: 'Inactive' }).waitFor()
