@@ -151,11 +151,8 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
       )
     }
     await next()
-  })
-  // A body refused before it was read in full (413) leaves unread bytes on the connection: close
-  // it after the answer, or the client reuses a connection the server is tearing down.
-  app.use('*', async (c, next) => {
-    await next()
+    // A body refused before it was read in full (413) leaves unread bytes on the connection:
+    // close it after the answer, or the client reuses a connection the server is tearing down.
     if (c.res.status === 413) c.res.headers.set('connection', 'close')
   })
   const bridgeRoute = async (c: Context) => (await bridge.handle(c.req.raw)) ?? c.notFound()

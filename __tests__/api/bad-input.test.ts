@@ -242,6 +242,60 @@ describe('bad input to every bridge route', () => {
     expect(await text.json()).toMatchObject({ code: 'unsupported_media_type' })
   })
 
+  it('holds the body limit on what arrives, whatever Content-Length declares', async () => {
+    const send = (declared: string, body: string) =>
+      bridge.handle(
+        new Request('http://bridge/api/parlant/agents', {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${host.identity.apiKey}`,
+            'content-type': 'application/json',
+            'content-length': declared,
+          },
+          body,
+        })
+      )
+    const big = `{"workspaceId":"dev-workspace","name":"${'x'.repeat(2 * 1024 * 1024)}"}`
+    // A request built in-process can declare less than it carries: the bytes read decide.
+    const understated = await send('10', big)
+    expect(understated?.status).toBe(413)
+    expect(await understated?.json()).toMatchObject({ code: 'payload_too_large' })
+    const overstated = await send(String(2 * 1024 * 1024), '{}')
+    expect(overstated?.status).toBe(413)
+    // A declared length within the limit reads the body in one go; UTF-8 survives it.
+    const name = 'Ünïcode “agent” ☃'
+    const body = JSON.stringify({ workspaceId: 'dev-workspace', name })
+    const created = await send(String(Buffer.byteLength(body)), body)
+    expect(created?.status).toBe(201)
+    expect(await created?.json()).toMatchObject({ agent: { name } })
+  })
+
+  it('answers 404 off the bridge routes and 405 with Allow on a known path', async () => {
+    const auth = { authorization: `Bearer ${host.identity.apiKey}` }
+    expect(await bridge.handle(new Request('http://bridge/api/elsewhere'))).toBeUndefined()
+    const missing = await bridge.handle(
+      new Request('http://bridge/api/parlant/agents/a/nowhere', { headers: auth })
+    )
+    expect(missing?.status).toBe(404)
+    expect(await missing?.json()).toMatchObject({ code: 'not_found' })
+    const wrong = await bridge.handle(
+      new Request(`http://bridge/api/parlant/agents/${agentId}`, { method: 'POST', headers: auth })
+    )
+    expect(wrong?.status).toBe(405)
+    expect(wrong?.headers.get('allow')).toBe('GET, PUT, DELETE')
+    expect(await wrong?.json()).toMatchObject({
+      error: 'Method POST is not allowed here; use GET, PUT, DELETE',
+    })
+    // Path parameters are decoded before validation (an encoded space is named as invalid).
+    const encoded = await bridge.handle(
+      new Request('http://bridge/api/parlant/agents/a%20b?workspaceId=dev-workspace', {
+        headers: auth,
+      })
+    )
+    expect(encoded?.status).toBe(400)
+    expect(await encoded?.json()).toMatchObject({ details: [{ field: 'agentId' }] })
+  })
+
   it('rate-limits mutating routes per user with 429 and Retry-After', async () => {
     const limited = createBridge({
       host: host.bridgeHost,

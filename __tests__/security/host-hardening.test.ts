@@ -61,7 +61,15 @@ describe.each(ENGINES)('host hardening (%s)', (engine) => {
   const sessions = async () => (await host.database.db.select().from(hostSessions)).length
 
   it('the page, its assets and the API cannot be framed or sniffed', async () => {
-    for (const path of ['/', '/demo/styles.css', '/favicon.svg', '/health', '/nowhere']) {
+    const paths = [
+      '/',
+      '/demo/styles.css',
+      '/favicon.svg',
+      '/health',
+      '/nowhere',
+      '/api/parlant/agents',
+    ]
+    for (const path of paths) {
       const response = await fetch(`${host.url}${path}`)
       await response.arrayBuffer()
       expect(response.headers.get('x-frame-options'), path).toBe('DENY')

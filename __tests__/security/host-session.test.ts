@@ -287,6 +287,8 @@ describe.each(ENGINES)('the standalone host session (%s)', (engine) => {
     ] as const) {
       const answer = await raw(host.port, method, path, { host: attacker, ...extra })
       expect({ path, status: answer.status }).toEqual({ path, status: 421 })
+      expect(answer.headers['x-frame-options'], path).toBe('DENY')
+      expect(answer.headers['x-content-type-options'], path).toBe('nosniff')
     }
     // socket.io's own handshake (engine.io polling; a websocket upgrade passes the same check).
     const handshake = '/socket.io/?EIO=4&transport=polling'

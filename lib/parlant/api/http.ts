@@ -70,6 +70,11 @@ export function parseOrThrow<T extends z.ZodType>(
   return parsed.data
 }
 
+/** A `Content-Length` the HTTP parser enforces: digits only (anything else is streamed). */
+const DECLARED_LENGTH = /^\d+$/
+const JSON_TYPE = /^application\/json\s*(;|$)/i
+const utf8 = new TextDecoder('utf-8', { fatal: false })
+
 /**
  * Reads a JSON body: 413 when it is (or declares to be) larger than `limitBytes` — checked before
  * parsing, while streaming — 415 when it is not JSON, 400 when it does not parse. An absent body
@@ -78,6 +83,34 @@ export function parseOrThrow<T extends z.ZodType>(
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
   const declared = request.headers.get('content-length')
   if (declared !== null && Number(declared) > limitBytes) throw payloadTooLargeError(limitBytes)
+  // A declared length within the limit bounds what the server's HTTP parser delivers, so the body
+  // is read in one go (the standalone host's request reads it straight off the socket, without
+  // Web streams). Without one (chunked), the limit must hold while the body streams in.
+  const bytes =
+    declared !== null && DECLARED_LENGTH.test(declared)
+      ? new Uint8Array(await request.arrayBuffer())
+      : await readStreamed(request, limitBytes)
+  if (bytes === undefined || bytes.byteLength === 0) return undefined
+  // A request built in-process may declare any length: the limit holds for what was read.
+  if (bytes.byteLength > limitBytes) throw payloadTooLargeError(limitBytes)
+  const type = request.headers.get('content-type') ?? ''
+  if (!JSON_TYPE.test(type.trim())) {
+    throw new BridgeError(
+      'unsupported_media_type',
+      'Request bodies must be JSON (Content-Type: application/json)',
+      [{ field: 'content-type', message: 'must be application/json' }]
+    )
+  }
+  const text = utf8.decode(bytes)
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw invalidJsonError()
+  }
+}
+
+/** Reads a body of unknown length chunk by chunk, stopping (413) as soon as it passes the limit. */
+async function readStreamed(request: Request, limitBytes: number) {
   if (request.body === null) return undefined
   const chunks: Uint8Array[] = []
   let size = 0
@@ -92,21 +125,7 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
     }
     chunks.push(value)
   }
-  if (size === 0) return undefined
-  const type = request.headers.get('content-type') ?? ''
-  if (!/^application\/json\s*(;|$)/i.test(type.trim())) {
-    throw new BridgeError(
-      'unsupported_media_type',
-      'Request bodies must be JSON (Content-Type: application/json)',
-      [{ field: 'content-type', message: 'must be application/json' }]
-    )
-  }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks))
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw invalidJsonError()
-  }
+  return Buffer.concat(chunks)
 }
 
 /** 400 for a body that does not parse as JSON. */

@@ -107,22 +107,36 @@ function isBridgePath(path: string) {
   return BRIDGE_PREFIXES.some((prefix) => path.startsWith(prefix) || `${path}/` === prefix)
 }
 
-function matchPath(template: string, path: string): Record<string, string> | undefined {
-  const want = template.split('/').filter(Boolean)
-  const have = path.split('/').filter(Boolean)
-  if (want.length !== have.length) return undefined
+/** A route's path template, split once: literal segments and `[name]` parameters. */
+type PathPattern = ReadonlyArray<{ literal: string } | { param: string }>
+
+function compilePath(template: string): PathPattern {
+  return template
+    .split('/')
+    .filter(Boolean)
+    .map((part) => {
+      const name = /^\[(\w+)\]$/.exec(part)?.[1]
+      return name ? { param: name } : { literal: part }
+    })
+}
+
+/** The path's parameters when `segments` (the request path, split) fit `pattern`. */
+function matchPath(pattern: PathPattern, segments: readonly string[]) {
+  if (pattern.length !== segments.length) return undefined
+  for (let i = 0; i < pattern.length; i++) {
+    const part = pattern[i] as PathPattern[number]
+    if ('literal' in part && part.literal !== segments[i]) return undefined
+  }
   const params: Record<string, string> = {}
-  for (let i = 0; i < want.length; i++) {
-    const part = want[i] as string
-    const value = have[i] as string
-    const name = /^\[(\w+)\]$/.exec(part)?.[1]
-    if (name) {
-      try {
-        params[name] = decodeURIComponent(value)
-      } catch {
-        params[name] = value
-      }
-    } else if (part !== value) return undefined
+  for (let i = 0; i < pattern.length; i++) {
+    const part = pattern[i] as PathPattern[number]
+    if (!('param' in part)) continue
+    const value = segments[i] as string
+    try {
+      params[part.param] = decodeURIComponent(value)
+    } catch {
+      params[part.param] = value
+    }
   }
   return params
 }
@@ -145,6 +159,7 @@ function queryObject(searchParams: URLSearchParams) {
 async function parseWithContract(
   contract: RouteContract,
   request: Request,
+  url: URL,
   params: Record<string, string>,
   bodyLimitBytes: number
 ): Promise<RouteInput<RouteContract>> {
@@ -154,9 +169,7 @@ async function parseWithContract(
       : undefined
   return {
     params: contract.params ? parseOrThrow(contract.params, params) : undefined,
-    query: contract.query
-      ? parseOrThrow(contract.query, queryObject(new URL(request.url).searchParams))
-      : undefined,
+    query: contract.query ? parseOrThrow(contract.query, queryObject(url.searchParams)) : undefined,
     body: contract.body ? parseOrThrow(contract.body, rawBody) : undefined,
   }
 }
@@ -169,6 +182,7 @@ function shapeError(shape: RouteShape, error: BridgeError) {
 /** Builds `handle(request)`: a `Response` for bridge routes, undefined for anything else. */
 export function createRouter(routes: readonly RouteDefinition[], deps: ApiDeps) {
   const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
+  const compiled = routes.map((route) => ({ route, pattern: compilePath(route.contract.path) }))
 
   /**
    * Answers a bridge request, or undefined for any other path. `parse` is the route file's
@@ -191,15 +205,24 @@ export function createRouter(routes: readonly RouteDefinition[], deps: ApiDeps) 
         )
       )
     }
-    const candidates = routes
-      .map((route) => ({ route, params: matchPath(route.contract.path, path) }))
-      .filter((c): c is { route: RouteDefinition; params: Record<string, string> } => !!c.params)
-    if (candidates.length === 0) {
-      return shapeError(shape, new BridgeError('not_found', `No bridge route at ${path}`))
+    const segments = path.split('/').filter(Boolean)
+    let match: { route: RouteDefinition; params: Record<string, string> } | undefined
+    let allowed: Set<string> | undefined
+    for (const { route, pattern } of compiled) {
+      const params = matchPath(pattern, segments)
+      if (!params) continue
+      if (route.contract.method === request.method) {
+        match = { route, params }
+        break
+      }
+      allowed ??= new Set()
+      allowed.add(route.contract.method)
     }
-    const match = candidates.find((c) => c.route.contract.method === request.method)
     if (!match) {
-      const allow = [...new Set(candidates.map((c) => c.route.contract.method))].join(', ')
+      if (!allowed) {
+        return shapeError(shape, new BridgeError('not_found', `No bridge route at ${path}`))
+      }
+      const allow = [...allowed].join(', ')
       const error = new BridgeError(
         'validation_error',
         `Method ${request.method} is not allowed here; use ${allow}`
@@ -238,7 +261,7 @@ export function createRouter(routes: readonly RouteDefinition[], deps: ApiDeps) 
           body: parsed.data.body,
         }
       } else {
-        input = await parseWithContract(route.contract, request, params, limit)
+        input = await parseWithContract(route.contract, request, url, params, limit)
       }
       const result = await route.handle({ request, principal, deps }, input)
       return json(result.body, result.status ?? 200)
