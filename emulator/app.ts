@@ -27,6 +27,9 @@ export interface RequestLogEntry {
   path: string
   /** 0 when the connection was dropped by a fault. */
   status: number
+  /** When the request came in, epoch ms. */
+  startedAt: number
+  /** When it was answered (or dropped), epoch ms. */
   at: number
 }
 
@@ -96,12 +99,14 @@ export function createEmulatorApp(ctx: AppContext) {
   app.use('*', async (c, next) => {
     const path = c.req.path
     if (path.startsWith('/__emulator')) return next()
+    const startedAt = Date.now()
     try {
       await next()
     } finally {
+      const status = c.finalized ? c.res.status : 0
       pushBounded(
         ctx.requestLog,
-        { method: c.req.method, path, status: c.finalized ? c.res.status : 0, at: Date.now() },
+        { method: c.req.method, path, status, startedAt, at: Date.now() },
         ctx.logLimit
       )
     }

@@ -3,6 +3,7 @@
  * per turn and a sub-second look for a trailing error; behind a server that ignores `sse` (a proxy
  * dropping it) the same turn falls back to the long poll, as it does with the stream turned off.
  */
+import { PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases'
 import { type NoSseProxy, startNoSseProxy } from '../support/no-sse-proxy'
 import { type Bed, createBed, FAST, provisionAgent } from './support'
@@ -49,6 +50,43 @@ describe.each(ENGINES)('a turn over the event stream (%s)', (engine) => {
     expect(result).toMatchObject({ outcome: 'replied', content: 'Refunds: 5 days.' })
     expect(bed.emulator.control.countRequests('GET', '/sessions/*/events')).toBe(1)
     expect(ms).toBeLessThan(900)
+  })
+
+  it("opens a turn's stream beside its post, from the cursor the last turn recorded", async () => {
+    const bed = await createBed(database.db, FAST, { waitUnitMs: WAIT_UNIT_MS })
+    beds.push(bed)
+    const first = await turn(bed, 'beside')
+    // The post answers 300 ms late: the stream must already be open by then.
+    bed.emulator.control.setFaults({
+      routes: [
+        { method: 'POST', path: '/sessions/*/events', action: 'delay', delayMs: 300, times: 1 },
+      ],
+    })
+    bed.emulator.control.clearLogs()
+    bed.published.length = 0
+    const second = await bed.chat.send({
+      workspaceId: bed.workspaceId,
+      agentId: first.agent.agentId,
+      userId: bed.user.id,
+      message: 'refund again?',
+      conversationKey: 'beside',
+    })
+    bed.emulator.control.clearFaults()
+    expect(second).toMatchObject({ outcome: 'replied', content: 'Refunds: 5 days.' })
+    const events = bed.emulator.control
+      .requests()
+      .filter((r) => /^\/sessions\/[^/]+\/events$/.test(r.path))
+    const post = events.find((r) => r.method === 'POST')
+    const streams = events.filter((r) => r.method === 'GET')
+    expect(streams).toHaveLength(1)
+    expect(streams[0]!.startedAt).toBeLessThan(post!.at - 200)
+    // The stream started below the posted message: still, every event is relayed once.
+    const relayed = bed.published
+      .filter((p) => p.event === PARLANT_EVENTS.chatEvent)
+      .map((p) => p.payload as { offset: number; text?: string })
+    const offsets = relayed.map((p) => p.offset)
+    expect(new Set(offsets).size).toBe(offsets.length)
+    expect(relayed.filter((p) => p.text === 'refund again?')).toHaveLength(1)
   })
 
   it('fails the turn on an error that follows the final ready on the stream', async () => {

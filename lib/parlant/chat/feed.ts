@@ -18,7 +18,12 @@ import type { BridgeLogger } from '@/lib/parlant/ports'
 export interface EventFeed {
   /** Events from `cursor` on, sorted, waiting up to `waitMs` for one; `timedOut` when none came. */
   next(cursor: number, waitMs: number): Promise<EventBatch>
-  /** Ends the stream, if one is open. */
+  /**
+   * Opens the stream from `cursor` now, without waiting: a later `next` from a cursor at or past it
+   * reads that stream (events below its own cursor are dropped). A no-op for the long poll.
+   */
+  prime(cursor: number): void
+  /** Ends the stream, if one is open (or opening). */
   close(): void
 }
 
@@ -38,6 +43,7 @@ export function longPollFeed({ parlant, sessionId, signal }: FeedInput): EventFe
         waitForData: Math.ceil(waitMs / 1000),
         signal,
       }),
+    prime() {},
     close() {},
   }
 }
@@ -62,7 +68,10 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
   const { parlant, sessionId, signal, logger } = input
   const longPoll = longPollFeed(input)
   let fallback = false
+  let closed = false
   let current: OpenStream | null = null
+  /** A stream `prime` is opening: `next` waits for it instead of opening another. */
+  let opening: Promise<unknown> | null = null
   let emptyEnds = 0
   let wake: (() => void) | null = null
   const poke = () => {
@@ -88,9 +97,9 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
       done: false,
       failure: null,
     }
-    let opening: EventStreamOpening
+    let answer: EventStreamOpening
     try {
-      opening = await parlant.events.stream(
+      answer = await parlant.events.stream(
         sessionId,
         { minOffset: cursor, waitForData: input.streamWaitSeconds, signal },
         (event) => {
@@ -104,13 +113,15 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
       switchToLongPoll(error)
       return null
     }
-    if (opening.kind === 'batch') {
+    if (answer.kind === 'batch') {
       // The server ignored `sse`: this is a long poll's answer, and the long poll it is from now.
       fallback = true
-      return opening.batch
+      return answer.batch
     }
-    stream.close = opening.close
-    opening.ended.then(
+    stream.close = answer.close
+    // Closed while it was opening (a primed stream the turn no longer needs).
+    if (closed) answer.close()
+    answer.ended.then(
       () => {
         stream.done = true
         poke()
@@ -142,6 +153,13 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
 
   const next = async (cursor: number, waitMs: number): Promise<EventBatch> => {
     const deadline = Date.now() + waitMs
+    if (opening) {
+      const primed = opening
+      opening = null
+      // A long poll's answer to the primed request is from its older cursor: the long poll takes
+      // over from this cursor below. An open failure rethrows here (gone session, abort).
+      await primed
+    }
     for (;;) {
       signal.throwIfAborted()
       if (fallback) return longPoll.next(cursor, Math.max(0, deadline - Date.now()))
@@ -189,7 +207,16 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
 
   return {
     next,
+    prime(cursor) {
+      if (fallback || current || opening) return
+      const primed = open(cursor)
+      // Held for `next`, which rethrows a failure; a turn that never reads it must not leave the
+      // rejection unhandled.
+      primed.catch(() => {})
+      opening = primed
+    },
     close() {
+      closed = true
       current?.close()
       current = null
     },

@@ -4,8 +4,8 @@
  * failure, look for the marker instead of re-posting), then long-poll from the posted offset and
  * collect the events of its `trace_id` until `ready` with `stage: "completed"` — a bare `ready {}`
  * is interim — then one short look for a trailing `error`. The events come from one
- * server-sent-events stream per turn, or the long poll when the server does not stream (see
- * `feed.ts`). 504 means "poll again"; a 404 means the session is gone (the caller recreates it once).
+ * server-sent-events stream per turn (opened beside the post, from the cursor the conversation
+ * recorded, when it has one), or the long poll when the server does not stream (see `feed.ts`). 504 means "poll again"; a 404 means the session is gone (the caller recreates it once).
  */
 
 import { type EventFeed, longPollFeed, streamFeed } from '@/lib/parlant/chat/feed'
@@ -61,6 +61,11 @@ export interface TurnInput {
   streamWaitSeconds: number
   /** Read the events as one server-sent-events stream (long poll when the server has none). */
   eventStream: boolean
+  /**
+   * The session's event cursor as last recorded, when known: the stream opens from it beside the
+   * post instead of after it (events below the posted one are dropped), one round trip sooner.
+   */
+  eventsFrom?: number
   logger: BridgeLogger
   /**
    * Called once the customer event is known (before any waiting). The caller records it with its
@@ -201,34 +206,6 @@ async function followStream(
 
 /** Runs one turn and returns what the agent did. */
 export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
-  // The mode read and the post are independent (the message is posted either way), so they go
-  // out together instead of costing two round trips in a row.
-  const [session, { posted, event }] = await Promise.all([
-    input.parlant.sessions
-      .get(input.sessionId, { signal: input.signal })
-      .catch((error: unknown) => {
-        if (isNotFound(error)) throw new SessionGoneError('session not found')
-        throw error
-      }),
-    postOnce(input),
-  ])
-  const cursor = posted.offset + 1
-  input.onPosted(posted)
-  const traceId = posted.traceId
-  if (event) input.onEvent(event, { traceId, preamble: false })
-
-  const outcome: TurnOutcome = {
-    outcome: 'replied',
-    messages: [],
-    preambles: [],
-    toolCalls: [],
-    matchedGuidelines: [],
-    traceId,
-    cursor,
-  }
-  // Manual mode: the engine emits nothing for this message; a human takes it from here.
-  if (session.mode === 'manual') return { ...outcome, outcome: 'manual_mode' }
-
   const feedInput = {
     parlant: input.parlant,
     sessionId: input.sessionId,
@@ -238,7 +215,35 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
   const feed = input.eventStream
     ? streamFeed({ ...feedInput, streamWaitSeconds: input.pollWaitSeconds })
     : longPollFeed(feedInput)
+  if (input.eventsFrom !== undefined) feed.prime(input.eventsFrom)
   try {
+    // The mode read and the post are independent (the message is posted either way), so they go
+    // out together instead of costing two round trips in a row.
+    const [session, { posted, event }] = await Promise.all([
+      input.parlant.sessions
+        .get(input.sessionId, { signal: input.signal })
+        .catch((error: unknown) => {
+          if (isNotFound(error)) throw new SessionGoneError('session not found')
+          throw error
+        }),
+      postOnce(input),
+    ])
+    const cursor = posted.offset + 1
+    input.onPosted(posted)
+    const traceId = posted.traceId
+    if (event) input.onEvent(event, { traceId, preamble: false })
+
+    const outcome: TurnOutcome = {
+      outcome: 'replied',
+      messages: [],
+      preambles: [],
+      toolCalls: [],
+      matchedGuidelines: [],
+      traceId,
+      cursor,
+    }
+    // Manual mode: the engine emits nothing for this message; a human takes it from here.
+    if (session.mode === 'manual') return { ...outcome, outcome: 'manual_mode' }
     return await follow(input, feed, { outcome, traceId, cursor })
   } finally {
     feed.close()

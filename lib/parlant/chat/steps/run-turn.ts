@@ -17,6 +17,12 @@ import { callerRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 /** How often a running turn re-reads its agent row to notice a stop made on another node. */
 const AGENT_RECHECK_MS = 1_000
 
+/** The cursor the conversation row recorded for `sessionId`, if the row is of that session. */
+function recordedCursor(turn: OpenTurn, sessionId: string): number | undefined {
+  const row = turn.lease.conversation
+  return row?.parlantSessionId === sessionId ? row.eventCursor : undefined
+}
+
 /** Runs the turn on `sessionId`; throws `SessionGoneError` if Parlant deleted the session. */
 export function runOnSession(
   ctx: TurnContext,
@@ -37,6 +43,7 @@ export function runOnSession(
     trailingErrorWaitMs: defaults.trailingErrorWaitMs,
     eventStream: defaults.eventStream,
     streamWaitSeconds: defaults.streamWaitSeconds,
+    eventsFrom: recordedCursor(turn, sessionId),
     logger: deps.host.logger,
     onPosted: (posted) => {
       state.traceId = posted.traceId
