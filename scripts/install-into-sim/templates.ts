@@ -13,12 +13,7 @@ export const REALTIME_HANDLER = `import { createLogger } from '@sim/logger'
 import { authorizeRoom } from '@sim/platform-authz/rooms'
 import { ROOM_TYPES } from '@sim/realtime-protocol/rooms'
 import type { Server } from 'socket.io'
-import {
-  agentRoom,
-  callerRoom,
-  PARLANT_EVENTS,
-  workspaceRoom,
-} from '@/lib/parlant/realtime/events'
+import { agentRoom, callerRoom, PARLANT_EVENTS, workspaceRoom } from '@/lib/parlant/realtime/events'
 import {
   type JoinRefusal,
   type ParlantRoomManager,

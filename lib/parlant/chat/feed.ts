@@ -5,6 +5,7 @@
  * answer "events from this cursor on, waiting at most this long", so the turn reads either alike;
  * the stream's wait is in milliseconds, the long poll's in Parlant's whole seconds (rounded up).
  */
+import { getErrorMessage } from '@sim/utils/errors'
 import {
   dedupeAndSort,
   type EventBatch,
@@ -84,7 +85,7 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
     fallback = true
     logger.warn('Parlant event stream unavailable; long polling instead', {
       sessionId,
-      cause: why instanceof Error ? why.message : String(why),
+      cause: getErrorMessage(why),
     })
   }
 

@@ -197,11 +197,13 @@ function abortError(signal: AbortSignal): Error {
 export async function* chunksOf(
   body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>
 ): AsyncGenerator<Uint8Array> {
-  if (Symbol.asyncIterator in body) {
-    yield* body
+  // Checked on the value, not narrowed by type: in DOM typings where `ReadableStream` is itself
+  // async-iterable (TypeScript 7's, as Sim's type-check uses) an `in` check leaves `never` below.
+  if (typeof (body as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function') {
+    yield* body as AsyncIterable<Uint8Array>
     return
   }
-  const reader = body.getReader()
+  const reader = (body as ReadableStream<Uint8Array>).getReader()
   try {
     for (;;) {
       const { done, value } = await reader.read()
