@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AnchorError } from './edits'
+import { SQUASHED_MIGRATION } from './squashed-migration'
 
 const MIGRATIONS = 'packages/db/migrations'
 const OUR_TAG = /^(\d{4})_parlant_bridge$/
@@ -144,18 +145,16 @@ export function buildSnapshot(simRoot: string, plan: MigrationPlan, ourSnapshotJ
 const OUR_MIGRATIONS = 'lib/parlant/db/migrations'
 
 /**
- * The bridge's migrations as the one migration Sim gets: every SQL file of the bridge's journal in
- * order, joined by drizzle's statement breakpoint, and the snapshot of the last one (the schema the
- * installed `parlant-schema.ts` declares). `read` reads a repository path.
+ * The bridge's migrations as the one migration Sim gets: their end state as creates only
+ * (`squashed-migration.ts`), and the snapshot of our last migration (the schema the installed
+ * `parlant-schema.ts` declares). `read` reads a repository path.
  */
 export function ourMigration(read: (path: string) => string): { sql: string; snapshot: string } {
   const journal = JSON.parse(read(`${OUR_MIGRATIONS}/meta/_journal.json`)) as Journal
-  const entries = [...journal.entries].sort((a, b) => a.idx - b.idx)
-  const last = entries.at(-1)
+  const last = [...journal.entries].sort((a, b) => a.idx - b.idx).at(-1)
   if (!last) throw new Error(`${OUR_MIGRATIONS}/meta/_journal.json lists no migration`)
-  const files = entries.map((entry) => read(`${OUR_MIGRATIONS}/${entry.tag}.sql`).trimEnd())
   return {
-    sql: `${files.join('--> statement-breakpoint\n')}\n`,
+    sql: read(SQUASHED_MIGRATION),
     snapshot: read(`${OUR_MIGRATIONS}/meta/${String(last.idx).padStart(4, '0')}_snapshot.json`),
   }
 }
