@@ -326,7 +326,7 @@ function registrations(read: (path: string) => string): EditOp[] {
     edit(
       'apps/sim/tools/registry.ts',
       'tools',
-      'add the five tools to the registry',
+      'add the six tools to the registry',
       insertEntry(
         /^export const tools\b.*\{\s*$/,
         'tools',
