@@ -10,6 +10,7 @@
 
 import type { PGlite } from '@electric-sql/pglite'
 import { generateRandomHex } from '@sim/utils/random'
+import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import type pg from 'pg'
@@ -174,6 +175,40 @@ describe.each(ENGINES)("a turn's statements on a fresh %s database", (engine) =>
     } finally {
       await session.query('reset plan_cache_mode')
       session.release()
+    }
+  })
+})
+
+describe.each(ENGINES)("the bridge's foreign keys on %s", (engine) => {
+  it("that cascade a workspace's deletion have an index leading with their columns", async () => {
+    const database = await createTestDatabase(engine)
+    try {
+      const rows = async (query: string) =>
+        (
+          (await database.db.execute(sql.raw(query))) as unknown as {
+            rows: Record<string, string>[]
+          }
+        ).rows
+      const keys = await rows(`select conrelid::regclass::text as on_table, conname,
+        confrelid::regclass::text as referenced, array_to_string(conkey, ' ') as columns
+        from pg_constraint where contype = 'f' and conrelid::regclass::text like 'agent_%'
+          or contype = 'f' and conrelid::regclass::text = 'workspace_agents'`)
+      const indexes = await rows(`select indrelid::regclass::text as on_table,
+        indkey::text as columns from pg_index where indpred is null`)
+      const cascading = keys.filter((k) =>
+        ['workspace', 'workspace_agents', 'agent_conversations'].includes(k.referenced as string)
+      )
+      expect(cascading.length).toBeGreaterThanOrEqual(5)
+      const unindexed = cascading.filter(
+        (k) =>
+          !indexes.some(
+            (i) => i.on_table === k.on_table && `${i.columns} `.startsWith(`${k.columns} `)
+          )
+      )
+      // A deletion's cascade would scan the whole table for each of these.
+      expect(unindexed.map((k) => k.conname)).toEqual([])
+    } finally {
+      await database.close()
     }
   })
 })

@@ -75,17 +75,22 @@ export const agentAuthTokens = pgTable(
   (table) => [
     uniqueIndex('agent_auth_tokens_token_hash_unique').on(table.tokenHash),
     index('agent_auth_tokens_workspace_agent_idx').on(table.workspaceId, table.workspaceAgentId),
+    // The agent's deletion cascades here by this key.
+    index('agent_auth_tokens_agent_idx').on(table.workspaceAgentId),
   ]
 )
 
-/** Presence: a socket (on one node) subscribed to an agent's realtime room. */
+/**
+ * Presence: a socket (on one node) subscribed to an agent's realtime room. Ended rows stay, so
+ * `workspace_id` is a guard, not a foreign key: its indexes are partial (open rows only), and a
+ * cascade without a full index would scan the table on every workspace deletion. The deletion
+ * reaches these rows through their agent.
+ */
 export const agentSessions = pgTable(
   'agent_sessions',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspace.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id').notNull(),
     workspaceAgentId: text('workspace_agent_id')
       .notNull()
       .references(() => workspaceAgents.id, { onDelete: 'cascade' }),
@@ -111,16 +116,16 @@ export const agentSessions = pgTable(
  * No index leads with `workspace_id`: every lookup here is by `id` or by the caller's key, with the
  * workspace as a guard, and on a table without statistics PostgreSQL's generic plan for such a
  * lookup picks a workspace-leading index over the exact one and then filters every row of the
- * workspace (`__tests__/db/lookup-plans.test.ts`). A workspace's deletion reaches these rows
- * through `workspace_agent_id` as well as `workspace_id`.
+ * workspace (`__tests__/db/lookup-plans.test.ts`). So `workspace_id` is a guard, not a foreign
+ * key: a foreign key's cascade without such an index scans the whole table on every workspace
+ * deletion, and the deletion reaches these rows through their agent (`workspace_agent_id`, whose
+ * workspace it is) anyway.
  */
 export const agentConversations = pgTable(
   'agent_conversations',
   {
     id: text('id').primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspace.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id').notNull(),
     workspaceAgentId: text('workspace_agent_id')
       .notNull()
       .references(() => workspaceAgents.id, { onDelete: 'cascade' }),
@@ -160,7 +165,7 @@ export const agentChatTurnStatusEnum = pgEnum('agent_chat_turn_status', [
  *
  * `workspace_id` is a guard on every lookup, not a foreign key: the turn belongs to its
  * conversation, whose deletion (and so its workspace's) cascades here. A foreign key would lock
- * the workspace's one row on every turn's insert, and it needs an index leading with
+ * the workspace's one row on every turn's insert, and its cascade needs an index leading with
  * `workspace_id`, which is the plan trap described on `agentConversations`.
  */
 export const agentChatTurns = pgTable(
