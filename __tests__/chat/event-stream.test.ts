@@ -89,6 +89,43 @@ describe.each(ENGINES)('a turn over the event stream (%s)', (engine) => {
     expect(relayed.filter((p) => p.text === 'refund again?')).toHaveLength(1)
   })
 
+  it('a retry reads its turn from the posted message, though the recorded cursor passed it', async () => {
+    const bed = await createBed(
+      database.db,
+      { ...FAST, deadlineMs: 1_700 },
+      {
+        waitUnitMs: WAIT_UNIT_MS,
+      }
+    )
+    beds.push(bed)
+    const agent = await provisionAgent(database.db, bed.parlant, bed.workspaceId, {
+      name: 'two messages',
+      guidelines: [
+        { condition: 'the customer asks about "refund"', action: 'Hello!\n\nHow can I help?' },
+      ],
+      compositionMode: 'canned_fluid',
+    })
+    const request = (idempotencyKey?: string) => ({
+      workspaceId: bed.workspaceId,
+      agentId: agent.agentId,
+      userId: bed.user.id,
+      message: 'refund?',
+      conversationKey: 'retry-cursor',
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    })
+    await bed.chat.send(request())
+    // Each message takes 1.1 s: the first lands, the cursor is recorded past it a second in, and
+    // the deadline ends the attempt before the second.
+    bed.emulator.control.setFaults({
+      agents: { [agent.parlantAgentId]: { latencyMs: { message: 1_100 } } },
+    })
+    const first = await bed.chat.send(request('k-1')).catch((error: unknown) => error)
+    expect(first).toMatchObject({ code: 'turn_deadline_exceeded' })
+    const retry = await bed.chat.send(request('k-1'))
+    bed.emulator.control.clearFaults()
+    expect(retry.messages.map((m) => m.text)).toEqual(['Hello!', 'How can I help?'])
+  })
+
   it('fails the turn on an error that follows the final ready on the stream', async () => {
     const bed = await createBed(database.db, FAST, { waitUnitMs: WAIT_UNIT_MS })
     beds.push(bed)

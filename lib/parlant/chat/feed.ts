@@ -6,6 +6,7 @@
  * the stream's wait is in milliseconds, the long poll's in Parlant's whole seconds (rounded up).
  */
 import { getErrorMessage } from '@sim/utils/errors'
+import { type CombinedSignal, combineSignals } from '@/lib/parlant/chat/signals'
 import {
   dedupeAndSort,
   type EventBatch,
@@ -73,6 +74,11 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
   let current: OpenStream | null = null
   /** A stream `prime` is opening: `next` waits for it instead of opening another. */
   let opening: Promise<unknown> | null = null
+  /** The cursor the primed stream starts at: a `next` from below it must not read that stream. */
+  let primedFrom = 0
+  /** The primed request's own signal: `close` aborts it while it is still opening. */
+  let primeSignals: { abort: AbortController; linked: CombinedSignal; settled: boolean } | null =
+    null
   let emptyEnds = 0
   let wake: (() => void) | null = null
   const poke = () => {
@@ -90,7 +96,10 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
   }
 
   /** Opens a stream from `cursor`; returns a batch instead when the server answered a long poll. */
-  const open = async (cursor: number): Promise<EventBatch | null> => {
+  const open = async (
+    cursor: number,
+    requestSignal: AbortSignal = signal
+  ): Promise<EventBatch | null> => {
     const stream: OpenStream = {
       close() {},
       queue: [],
@@ -102,7 +111,7 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
     try {
       answer = await parlant.events.stream(
         sessionId,
-        { minOffset: cursor, waitForData: input.streamWaitSeconds, signal },
+        { minOffset: cursor, waitForData: input.streamWaitSeconds, signal: requestSignal },
         (event) => {
           stream.queue.push(event)
           stream.received += 1
@@ -111,6 +120,8 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
       )
     } catch (error) {
       if (error instanceof ParlantNotFound || signal.aborted) throw error
+      // Aborted by `close`: nobody reads this feed any more.
+      if (closed) return null
       switchToLongPoll(error)
       return null
     }
@@ -160,6 +171,12 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
       // A long poll's answer to the primed request is from its older cursor: the long poll takes
       // over from this cursor below. An open failure rethrows here (gone session, abort).
       await primed
+      // A stream from past this cursor would never show the events in between (a retry resumes
+      // from its posted message, which the recorded cursor may have passed): open another.
+      if (current && cursor < primedFrom) {
+        current.close()
+        current = null
+      }
     }
     for (;;) {
       signal.throwIfAborted()
@@ -209,8 +226,14 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
   return {
     next,
     prime(cursor) {
-      if (fallback || current || opening) return
-      const primed = open(cursor)
+      if (fallback || current || opening || closed) return
+      primedFrom = cursor
+      const abort = new AbortController()
+      const own = { abort, linked: combineSignals([signal, abort.signal]), settled: false }
+      primeSignals = own
+      const primed = open(cursor, own.linked.signal).finally(() => {
+        own.settled = true
+      })
       // Held for `next`, which rethrows a failure; a turn that never reads it must not leave the
       // rejection unhandled.
       primed.catch(() => {})
@@ -220,6 +243,11 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
       closed = true
       current?.close()
       current = null
+      // A primed request still opening (a long poll, behind a server without streams, can wait
+      // for many seconds) is aborted; an opened one was closed above without an abort error.
+      if (primeSignals && !primeSignals.settled) primeSignals.abort.abort()
+      primeSignals?.linked.dispose()
+      primeSignals = null
     },
   }
 }
