@@ -41,6 +41,12 @@ async function sessionWithMessages(client: ParlantClient) {
   return session.id
 }
 
+/** A stream feed whose streams (and long polls) wait up to 5 s. */
+function feedOf(parlant: ParlantClient, sessionId: string) {
+  const signal = new AbortController().signal
+  return streamFeed({ parlant, sessionId, signal, logger, streamWaitSeconds: 5 })
+}
+
 describe('stream feed prime', () => {
   it('serves a read from below the primed cursor from that read’s own cursor', async () => {
     const parlant = createParlantClient({ baseUrl: emulator.url })
@@ -48,13 +54,7 @@ describe('stream feed prime', () => {
     const customerOffsets = (
       await parlant.events.list(sessionId, { minOffset: 0, kinds: ['message'], source: 'customer' })
     ).events.map((e) => e.offset)
-    const feed = streamFeed({
-      parlant,
-      sessionId,
-      signal: new AbortController().signal,
-      logger,
-      streamWaitSeconds: 5,
-    })
+    const feed = feedOf(parlant, sessionId)
     try {
       // Primed past every message, then read from the first one.
       feed.prime(Math.max(...customerOffsets) + 1)
@@ -69,13 +69,7 @@ describe('stream feed prime', () => {
   it('ends a primed request still open when the feed closes (a long poll behind a proxy)', async () => {
     const parlant = createParlantClient({ baseUrl: proxy.url })
     const sessionId = await sessionWithMessages(parlant)
-    const feed = streamFeed({
-      parlant,
-      sessionId,
-      signal: new AbortController().signal,
-      logger,
-      streamWaitSeconds: 5,
-    })
+    const feed = feedOf(parlant, sessionId)
     emulator.control.clearLogs()
     // Primed past the end: the server holds this long poll open for up to 5 s.
     feed.prime(1_000)

@@ -4,30 +4,21 @@
  * re-reads as before, and a local waiter keeps its place in the node's queue.
  */
 
-import type { PGlite } from '@electric-sql/pglite'
 import { createLogger } from '@sim/logger'
 import { generateRandomHex } from '@sim/utils/random'
 import { eq } from 'drizzle-orm'
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import type pg from 'pg'
 import { createChatService } from '@/lib/parlant/chat'
 import { createLeaseManager } from '@/lib/parlant/chat/lease'
 import { createTurnTakingLease } from '@/lib/parlant/chat/turn-with-lease'
 import { agentChatTurns, agentConversations } from '@/lib/parlant/db/schema'
-import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases'
+import {
+  createTestDatabase,
+  ENGINES,
+  loggingDatabase,
+  type TestDatabase,
+} from '../support/databases'
 import { type Bed, createBed, FAST, provisionAgent, recordingHost, resolveFrom } from './support'
-
-/** The same database through a second drizzle handle that records every statement it runs. */
-function loggingDatabase(database: TestDatabase, statements: string[]): BridgeDatabase {
-  const logger = { logQuery: (query: string) => statements.push(query) }
-  const client = (database.db as unknown as { $client: unknown }).$client
-  return database.engine === 'pglite'
-    ? drizzlePglite(client as PGlite, { logger })
-    : drizzlePg(client as pg.Pool, { logger })
-}
 
 describe.each(ENGINES)('opening a turn on %s', (engine) => {
   let database: TestDatabase
@@ -89,7 +80,7 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
   it('creates the row and takes the lease in one statement, and does not re-read the row', async () => {
     const { conversation, request } = await agentWithConversation('fused')
     const statements: string[] = []
-    const db = loggingDatabase(database, statements)
+    const db = loggingDatabase(database, (query) => statements.push(query))
     const chat = createChatService({
       host: recordingHost(db, []),
       parlant: bed.parlant,

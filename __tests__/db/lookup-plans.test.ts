@@ -11,11 +11,8 @@
 import type { PGlite } from '@electric-sql/pglite'
 import { generateRandomHex } from '@sim/utils/random'
 import { sql } from 'drizzle-orm'
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import type pg from 'pg'
 import { createChatService } from '@/lib/parlant/chat'
-import type { BridgeDatabase } from '@/lib/parlant/ports'
 import {
   type Bed,
   createBed,
@@ -24,7 +21,12 @@ import {
   recordingHost,
   resolveFrom,
 } from '../chat/support'
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases'
+import {
+  createTestDatabase,
+  ENGINES,
+  loggingDatabase,
+  type TestDatabase,
+} from '../support/databases'
 
 /** Tables with a row per conversation or per turn: their size grows with traffic. */
 const GROWING = ['agent_chat_turns', 'agent_conversations']
@@ -119,14 +121,7 @@ describe.each(ENGINES)("a turn's statements on a fresh %s database", (engine) =>
 
   it('reach turn and conversation rows by a unique index in their generic plans', async () => {
     const statements: Statement[] = []
-    const client = (database.db as unknown as { $client: unknown }).$client
-    const logger = {
-      logQuery: (sql: string, params: unknown[]) => statements.push({ sql, params }),
-    }
-    const db: BridgeDatabase =
-      database.engine === 'pglite'
-        ? drizzlePglite(client as PGlite, { logger })
-        : drizzlePg(client as pg.Pool, { logger })
+    const db = loggingDatabase(database, (sql, params) => statements.push({ sql, params }))
     const agent = await provisionAgent(database.db, bed.parlant, bed.workspaceId, { name: 'plans' })
     const chat = createChatService({
       host: recordingHost(db, []),

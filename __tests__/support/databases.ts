@@ -3,7 +3,11 @@
  * PostgreSQL (`DATABASE_URL`, default 127.0.0.1:5432/test) that is dropped afterwards.
  */
 import { randomBytes } from 'node:crypto'
+import type { PGlite } from '@electric-sql/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
+import type { BridgeDatabase } from '@/lib/parlant/ports'
 import { type OpenedDatabase, openDatabase } from '@/host/db/open'
 
 export type Engine = 'pglite' | 'postgres'
@@ -65,4 +69,16 @@ export async function createTestDatabase(
       await created.drop()
     },
   }
+}
+
+/** The same database through a second drizzle handle that reports every statement it runs. */
+export function loggingDatabase(
+  database: TestDatabase,
+  onQuery: (query: string, params: unknown[]) => void
+): BridgeDatabase {
+  const logger = { logQuery: onQuery }
+  const client = (database.db as unknown as { $client: unknown }).$client
+  return database.engine === 'pglite'
+    ? drizzlePglite(client as PGlite, { logger })
+    : drizzlePg(client as pg.Pool, { logger })
 }
