@@ -175,7 +175,7 @@ describe.each(ENGINES)("a turn's statements on a fresh %s database", (engine) =>
 })
 
 describe.each(ENGINES)("the bridge's foreign keys on %s", (engine) => {
-  it("that cascade a workspace's deletion have an index leading with their columns", async () => {
+  it('that a deletion cascades by, and all on tables that grow with traffic, have an index leading with their columns', async () => {
     const database = await createTestDatabase(engine)
     try {
       const rows = async (query: string) =>
@@ -190,10 +190,17 @@ describe.each(ENGINES)("the bridge's foreign keys on %s", (engine) => {
           or contype = 'f' and conrelid::regclass::text = 'workspace_agents'`)
       const indexes = await rows(`select indrelid::regclass::text as on_table,
         indkey::text as columns from pg_index where indpred is null`)
-      const cascading = keys.filter((k) =>
-        ['workspace', 'workspace_agents', 'agent_conversations'].includes(k.referenced as string)
+      // From a workspace, an agent or a conversation; and any key of the presence, conversation
+      // and turn tables (a user's deletion would scan them).
+      const cascading = keys.filter(
+        (k) =>
+          ['workspace', 'workspace_agents', 'agent_conversations'].includes(
+            k.referenced as string
+          ) ||
+          GROWING.includes(k.on_table as string) ||
+          k.on_table === 'agent_sessions'
       )
-      expect(cascading.length).toBeGreaterThanOrEqual(5)
+      expect(cascading.length).toBeGreaterThanOrEqual(6)
       const unindexed = cascading.filter(
         (k) =>
           !indexes.some(

@@ -124,7 +124,7 @@ describe('install into a Sim checkout', () => {
     const snapshotText = read(root, 'packages/db/migrations/meta/0002_snapshot.json')
     // The bridge's latest snapshot: the end state of its migrations.
     const ours = JSON.parse(
-      readFileSync(join(REPO, 'lib/parlant/db/migrations/meta/0003_snapshot.json'), 'utf8')
+      readFileSync(join(REPO, 'lib/parlant/db/migrations/meta/0004_snapshot.json'), 'utf8')
     )
     expect(JSON.stringify(ours.tables['public.agent_conversations'])).toContain('caller_key')
     const merged = JSON.parse(snapshotText)

@@ -78,9 +78,7 @@ ALTER TABLE "agent_auth_tokens" ADD CONSTRAINT "agent_auth_tokens_workspace_id_w
 ALTER TABLE "agent_auth_tokens" ADD CONSTRAINT "agent_auth_tokens_workspace_agent_id_workspace_agents_id_fk" FOREIGN KEY ("workspace_agent_id") REFERENCES "public"."workspace_agents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "agent_auth_tokens" ADD CONSTRAINT "agent_auth_tokens_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "agent_chat_turns" ADD CONSTRAINT "agent_chat_turns_conversation_id_agent_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."agent_conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "agent_chat_turns" ADD CONSTRAINT "agent_chat_turns_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "agent_conversations" ADD CONSTRAINT "agent_conversations_workspace_agent_id_workspace_agents_id_fk" FOREIGN KEY ("workspace_agent_id") REFERENCES "public"."workspace_agents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "agent_conversations" ADD CONSTRAINT "agent_conversations_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "agent_sessions" ADD CONSTRAINT "agent_sessions_workspace_agent_id_workspace_agents_id_fk" FOREIGN KEY ("workspace_agent_id") REFERENCES "public"."workspace_agents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "agent_sessions" ADD CONSTRAINT "agent_sessions_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "workspace_agents" ADD CONSTRAINT "workspace_agents_workspace_id_workspace_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspace"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -91,6 +89,7 @@ CREATE INDEX "agent_auth_tokens_agent_idx" ON "agent_auth_tokens" USING btree ("
 CREATE UNIQUE INDEX "agent_chat_turns_conversation_key_unique" ON "agent_chat_turns" USING btree ("conversation_id","idempotency_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "agent_conversations_agent_caller_key_unique" ON "agent_conversations" USING btree ("workspace_agent_id","caller_key","conversation_key");--> statement-breakpoint
 CREATE INDEX "agent_sessions_agent_socket_idx" ON "agent_sessions" USING btree ("workspace_agent_id","socket_id");--> statement-breakpoint
+CREATE INDEX "agent_sessions_user_idx" ON "agent_sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "agent_sessions_workspace_agent_open_idx" ON "agent_sessions" USING btree ("workspace_id","workspace_agent_id") WHERE "agent_sessions"."ended_at" is null;--> statement-breakpoint
 CREATE INDEX "agent_sessions_node_open_idx" ON "agent_sessions" USING btree ("node_id") WHERE "agent_sessions"."ended_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "workspace_agents_workspace_name_unique" ON "workspace_agents" USING btree ("workspace_id","agent_name");--> statement-breakpoint

@@ -102,6 +102,8 @@ export const agentSessions = pgTable(
   },
   (table) => [
     index('agent_sessions_agent_socket_idx').on(table.workspaceAgentId, table.socketId),
+    // A user's deletion cascades here by this key.
+    index('agent_sessions_user_idx').on(table.userId),
     index('agent_sessions_workspace_agent_open_idx')
       .on(table.workspaceId, table.workspaceAgentId)
       .where(sql`${table.endedAt} is null`),
@@ -119,7 +121,8 @@ export const agentSessions = pgTable(
  * workspace (`__tests__/db/lookup-plans.test.ts`). So `workspace_id` is a guard, not a foreign
  * key: a foreign key's cascade without such an index scans the whole table on every workspace
  * deletion, and the deletion reaches these rows through their agent (`workspace_agent_id`, whose
- * workspace it is) anyway.
+ * workspace it is) anyway. `created_by` is not one either, for the same reason on a user's
+ * deletion: the table grows with every customer.
  */
 export const agentConversations = pgTable(
   'agent_conversations',
@@ -140,7 +143,8 @@ export const agentConversations = pgTable(
     eventCursor: integer('event_cursor').notNull().default(0),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamp('lease_expires_at'),
-    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    /** Who sent the first message (audit; the owner is `callerKey`), not a foreign key: see above. */
+    createdBy: text('created_by'),
     createdAt: timestamp('created_at').notNull().defaultNow(),
     updatedAt: timestamp('updated_at').notNull().defaultNow(),
   },
@@ -166,7 +170,8 @@ export const agentChatTurnStatusEnum = pgEnum('agent_chat_turn_status', [
  * `workspace_id` is a guard on every lookup, not a foreign key: the turn belongs to its
  * conversation, whose deletion (and so its workspace's) cascades here. A foreign key would lock
  * the workspace's one row on every turn's insert, and its cascade needs an index leading with
- * `workspace_id`, which is the plan trap described on `agentConversations`.
+ * `workspace_id`, which is the plan trap described on `agentConversations`. Nor is `created_by`:
+ * a user's deletion would scan every turn, and each insert would lock the user's row.
  */
 export const agentChatTurns = pgTable(
   'agent_chat_turns',
@@ -186,7 +191,8 @@ export const agentChatTurns = pgTable(
     status: agentChatTurnStatusEnum('status').notNull().default('pending'),
     result: jsonb('result').$type<ChatTurnResult>(),
     error: text('error'),
-    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    /** Who sent it (audit), not a foreign key: see above. */
+    createdBy: text('created_by'),
     createdAt: timestamp('created_at').notNull().defaultNow(),
     updatedAt: timestamp('updated_at').notNull().defaultNow(),
   },
