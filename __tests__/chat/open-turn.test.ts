@@ -18,7 +18,7 @@ import {
   loggingDatabase,
   type TestDatabase,
 } from '../support/databases'
-import { type Bed, createBed, FAST, provisionAgent, recordingHost, resolveFrom } from './support'
+import { type Bed, createBed, FAST, provisionAgent, recordingHost } from './support'
 
 describe.each(ENGINES)('opening a turn on %s', (engine) => {
   let database: TestDatabase
@@ -77,7 +77,7 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
       .where(eq(agentChatTurns.conversationId, conversationId))
   }
 
-  it('creates the row and takes the lease in one statement, and does not re-read the row', async () => {
+  it('reads the agent and conversation in one statement, creates the row and takes the lease in one more, and does not re-read the row', async () => {
     const { conversation, request } = await agentWithConversation('fused')
     const statements: string[] = []
     const db = loggingDatabase(database, (query) => statements.push(query))
@@ -85,7 +85,6 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
       host: recordingHost(db, []),
       parlant: bed.parlant,
       nodeId: 'node-logged',
-      resolveActiveAgent: resolveFrom(db),
       defaults: FAST,
     })
     const result = await chat.send(request('second', 'fused-key'))
@@ -99,16 +98,20 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
     expect(turnStatements).toHaveLength(2 + postedWrites)
     expect(turnStatements[0]).toMatch(/^with "created_turn" as \(insert into "agent_chat_turns"/)
     expect(turnStatements[0]).toMatch(/update "agent_conversations" set "lease_owner"/)
-    expect(statements.indexOf(turnStatements[0]!)).toBe(2)
+    // The first statement reads the agent with its conversation; the opening is the second.
+    expect(statements[0]).toMatch(
+      /from "workspace_agents" left join "agent_conversations" on .*"caller_key"/
+    )
+    expect(statements.indexOf(turnStatements[0]!)).toBe(1)
     expect(statements.filter((s) => s.includes('set "lease_owner"'))).toHaveLength(1)
-    // Agent, conversation, opening, settle (a slow turn may add an agent re-check or a mid-turn
-    // cursor write, a second apart; neither is part of the opening).
-    const agentReads = statements.filter((s) => s.includes('from "workspace_agents"')).length
+    // Agent and conversation, opening, settle (a slow turn may add a mid-turn cursor write, a
+    // second in; it is not part of the opening). No turn re-reads its agent: stops made on
+    // another node reach it through the node's agent watch (lifecycle/turn-signals.ts).
     const cursorWrites = statements.filter((s) =>
       s.startsWith('update "agent_conversations" set "event_cursor"')
     ).length
-    expect(agentReads).toBeGreaterThanOrEqual(1)
-    expect(statements.length - (agentReads - 1) - cursorWrites - postedWrites).toBe(4)
+    expect(statements.filter((s) => s.includes('"workspace_agents"'))).toHaveLength(1)
+    expect(statements.length - cursorWrites - postedWrites).toBe(3)
 
     const [row] = await turnsOf(conversation.id).then((rows) =>
       rows.filter((r) => r.idempotencyKey === 'fused-key')
@@ -130,7 +133,6 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
       host: recordingHost(database.db, []),
       parlant: bed.parlant,
       nodeId: 'node-other',
-      resolveActiveAgent: resolveFrom(database.db),
       defaults: FAST,
     })
     const local = request('same node', 'twice-local')

@@ -9,8 +9,7 @@ import { generateRandomHex } from '@sim/utils/random'
 import type { ChatDefaults, ChatService } from '@/lib/parlant/chat'
 import { createChatService } from '@/lib/parlant/chat'
 import { createParlantClient, type ParlantClient } from '@/lib/parlant/client'
-import { compareAndSetStatus, getAgent, insertAgentWithinQuota } from '@/lib/parlant/db/queries'
-import { BridgeError } from '@/lib/parlant/errors'
+import { compareAndSetStatus, insertAgentWithinQuota } from '@/lib/parlant/db/queries'
 import type { BridgeDatabase, BridgeHost } from '@/lib/parlant/ports'
 import { systemClock } from '@/lib/parlant/ports'
 import type { CompositionMode } from '@/lib/parlant/schemas'
@@ -98,16 +97,6 @@ export function recordingHost(db: BridgeDatabase, published: Published[]): Bridg
   }
 }
 
-/** Resolves an active agent from the database, as the lifecycle service does. */
-export function resolveFrom(db: BridgeDatabase) {
-  return async (workspaceId: string, agentId: string) => {
-    const row = await getAgent(db, workspaceId, agentId)
-    if (!row) throw new BridgeError('not_found', 'Agent not found')
-    if (row.status !== 'active') throw new BridgeError('agent_not_active', 'Agent is not active')
-    return { id: row.id, workspaceId: row.workspaceId, parlantAgentId: row.parlantAgentId }
-  }
-}
-
 export interface Bed {
   emulator: RunningEmulator
   parlant: ParlantClient
@@ -151,14 +140,13 @@ export async function createBed(
     host,
     parlant,
     nodeId: 'node-test',
-    resolveActiveAgent: resolveFrom(db),
-    turnSignal: (agentId) => {
+    holdTurn: (agentId) => {
       let controller = stops.get(agentId)
       if (!controller) {
         controller = new AbortController()
         stops.set(agentId, controller)
       }
-      return controller.signal
+      return { signal: controller.signal, release() {} }
     },
     defaults,
   })

@@ -10,7 +10,7 @@ import { agentChatTurns } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
 import { type ChatEventPayload, callerRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases'
-import { type Bed, createBed, FAST, provisionAgent, recordingHost, resolveFrom } from './support'
+import { type Bed, createBed, FAST, provisionAgent, recordingHost } from './support'
 
 const REFUND = {
   condition: 'the customer asks about "refund"',
@@ -286,7 +286,6 @@ describe.each(ENGINES)('chat turns on %s', (engine) => {
       host: recordingHost(database.db, []),
       parlant: impatient,
       nodeId: 'node-impatient',
-      resolveActiveAgent: resolveFrom(database.db),
       defaults: FAST,
     })
     bed.emulator.control.setFaults({

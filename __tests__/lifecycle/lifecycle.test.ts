@@ -218,10 +218,11 @@ describe.each(ENGINES)('agent lifecycle on %s', (engine) => {
     const agent = await create('stoppable')
     await bridge.lifecycle.start(workspaceId, agent.id)
     const issued = await bridge.tokens.issue({ workspaceId, agentId: agent.id, createdBy: userId })
-    const signal = bridge.lifecycle.turnSignal(agent.id)
+    const turn = bridge.lifecycle.holdTurn(agent.id)
     const stopped = await bridge.lifecycle.stop(workspaceId, agent.id)
     expect(stopped.status).toBe('inactive')
-    expect(signal.aborted).toBe(true)
+    expect(turn.signal.aborted).toBe(true)
+    turn.release()
     // Kept: the token cannot chat while the agent is not active, and works again after a start.
     expect(await bridge.tokens.verify(issued.token)).toMatchObject({ agentId: agent.id })
     await expect(bridge.lifecycle.assertAgentActive(workspaceId, agent.id)).rejects.toThrow(

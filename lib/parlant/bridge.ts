@@ -40,10 +40,8 @@ export function wiredChat(config: BridgeConfig) {
       host,
       parlant,
       nodeId,
-      resolveActiveAgent: (workspaceId, agentId) =>
-        lifecycle.assertAgentActive(workspaceId, agentId),
       reprovisionAgent: (workspaceId, agentId) => lifecycle.reprovision(workspaceId, agentId),
-      turnSignal: (agentId) => lifecycle.turnSignal(agentId),
+      holdTurn: (agentId) => lifecycle.holdTurn(agentId),
       defaults: {
         trailingErrorWaitMs: config.chatTrailingErrorWaitMs ?? 250,
         eventStream: config.chatEventStream ?? true,

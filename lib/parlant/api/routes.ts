@@ -95,10 +95,11 @@ function toolConversationKey(
 }
 
 async function sendTurn(ctx: RouteContext, turn: ChatTurnRequest) {
-  const { chat, lifecycle } = ctx.deps
+  const { chat } = ctx.deps
   if (!chat) throw chatUnavailable()
-  // The chat service resolves the active agent itself (404 / 409 as the lifecycle defines them).
-  return chat.send(turn, lifecycle.turnSignal(turn.agentId))
+  // The chat service resolves the active agent itself (404 / 409 as the lifecycle defines them)
+  // and holds its stop signal for the turn.
+  return chat.send(turn)
 }
 
 function toolAgentOutput(agent: AgentView) {

@@ -7,7 +7,12 @@ import { generateId } from '@sim/utils/id'
 import { and, eq, sql } from 'drizzle-orm'
 import type { ParlantClient } from '@/lib/parlant/client'
 import { preparedFor } from '@/lib/parlant/db/prepared'
-import { type AgentConversationRow, agentConversations } from '@/lib/parlant/db/schema'
+import {
+  type AgentConversationRow,
+  agentConversations,
+  type WorkspaceAgentRow,
+  workspaceAgents,
+} from '@/lib/parlant/db/schema'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 
 /** The Parlant customer id of a Sim user (deterministic, so every node picks the same one). */
@@ -128,6 +133,46 @@ const conversationByKey = preparedFor((db) =>
     )
     .limit(1)
     .prepare('parlant_conversation_by_key')
+)
+
+/**
+ * A turn's opening read, one statement: the agent row (by id alone; `activeAgentOf` checks its
+ * workspace) and the caller's conversation row for that agent, if there is one yet.
+ */
+export async function findAgentAndConversation(
+  db: BridgeDatabase,
+  input: { workspaceId: string; agentId: string; callerKey: string; conversationKey: string }
+): Promise<{ agent?: WorkspaceAgentRow; conversation?: AgentConversationRow }> {
+  const [row] = await agentWithConversation(db).execute({
+    workspaceId: input.workspaceId,
+    agentId: input.agentId,
+    callerKey: input.callerKey,
+    conversationKey: input.conversationKey,
+  })
+  return { agent: row?.agent, conversation: row?.conversation ?? undefined }
+}
+
+/**
+ * `findAgentAndConversation` as a prepared statement. The agent is matched by its primary key
+ * only: with `workspace_id` in the condition too, a generic plan (a prepared statement's plan,
+ * built on tables without statistics) may walk a workspace-leading index instead.
+ */
+const agentWithConversation = preparedFor((db) =>
+  db
+    .select({ agent: workspaceAgents, conversation: agentConversations })
+    .from(workspaceAgents)
+    .leftJoin(
+      agentConversations,
+      and(
+        eq(agentConversations.workspaceAgentId, workspaceAgents.id),
+        eq(agentConversations.callerKey, sql.placeholder('callerKey')),
+        eq(agentConversations.conversationKey, sql.placeholder('conversationKey')),
+        eq(agentConversations.workspaceId, sql.placeholder('workspaceId'))
+      )
+    )
+    .where(eq(workspaceAgents.id, sql.placeholder('agentId')))
+    .limit(1)
+    .prepare('parlant_agent_with_conversation')
 )
 
 /** Re-reads a conversation row (scoped by workspace). */

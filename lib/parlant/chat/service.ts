@@ -97,6 +97,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   async function send(request: ChatRequest, callerSignal?: AbortSignal): Promise<ChatTurnResult> {
     const startedAt = host.clock.now()
+    const hold = deps.holdTurn?.(request.agentId)
     const ctx: TurnContext = {
       deps,
       defaults,
@@ -108,10 +109,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       },
       scope: openTurnScope({
         deadlineMs: request.deadlineMs ?? defaults.deadlineMs,
-        stopSignal: deps.turnSignal?.(request.agentId),
+        stopSignal: hold?.signal,
         callerSignal,
       }),
-      state: { agentCheckedAt: 0 },
+      state: {},
       startedAt,
       publish,
     }
@@ -131,6 +132,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       throw failure
     } finally {
       ctx.scope.dispose()
+      hold?.release()
     }
   }
 

@@ -81,15 +81,16 @@ export const DEFAULT_CHAT_DEFAULTS: ChatDefaults = {
 export interface ChatServiceDeps {
   host: BridgeHost
   parlant: ParlantClient
-  /** The agent if it is active in the workspace; throws BridgeError `agent_not_active`/`not_found`. */
-  resolveActiveAgent(workspaceId: string, agentId: string): Promise<ActiveAgent>
   /**
    * Provisions the agent on Parlant again when a turn finds it missing there (a restarted or wiped
    * server) and returns it to continue with; throws when that fails. Without it such a turn fails.
    */
   reprovisionAgent?(workspaceId: string, agentId: string): Promise<ActiveAgent>
-  /** Aborted when the agent is stopped, so in-flight turns are abandoned. */
-  turnSignal?(agentId: string): AbortSignal
+  /**
+   * Holds the agent's stop signal for one turn (released when the turn ends): aborted when the
+   * agent is stopped, so in-flight turns are abandoned.
+   */
+  holdTurn?(agentId: string): { readonly signal: AbortSignal; release(): void }
   /** This node's id (lease owners, logs). */
   nodeId: string
   defaults?: Partial<ChatDefaults>

@@ -1,6 +1,7 @@
 /**
- * Workspace-scoped queries. Every function takes the workspace id and puts it in its WHERE clause,
- * so no caller can reach another workspace's rows through this module, whatever ids it passes.
+ * Workspace-scoped queries. Every function takes the workspace id and puts it in its WHERE clause
+ * (or, for a row read by its primary key alone, checks it on the row), so no caller can reach
+ * another workspace's rows through this module, whatever ids it passes.
  */
 
 import { permissions, user, workspace } from '@sim/db/schema'
@@ -35,21 +36,20 @@ export async function listAgents(db: BridgeDatabase, workspaceId: string) {
 
 /** One agent of a workspace, or undefined (also for an agent of another workspace). */
 export async function getAgent(db: BridgeDatabase, workspaceId: string, agentId: string) {
-  const [row] = await agentById(db).execute({ workspaceId, agentId })
-  return row
+  const [row] = await agentById(db).execute({ agentId })
+  return row?.workspaceId === workspaceId ? row : undefined
 }
 
-/** `getAgent` as a prepared statement: every chat turn checks its agent. */
+/**
+ * `getAgent` as a prepared statement, by primary key alone: with `workspace_id` in the condition
+ * too, a generic plan (built on tables without statistics) walks a workspace-leading index instead
+ * (`__tests__/db/lookup-plans.test.ts`).
+ */
 const agentById = preparedFor((db) =>
   db
     .select()
     .from(workspaceAgents)
-    .where(
-      and(
-        eq(workspaceAgents.workspaceId, sql.placeholder('workspaceId')),
-        eq(workspaceAgents.id, sql.placeholder('agentId'))
-      )
-    )
+    .where(eq(workspaceAgents.id, sql.placeholder('agentId')))
     .limit(1)
     .prepare('parlant_agent_by_id')
 )

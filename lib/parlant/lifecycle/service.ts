@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events'
 /**
  * The agent lifecycle service: create, update, delete, start, stop and status of workspace agents.
  * Every status change is a compare-and-set on the row, so concurrent callers on any number of
@@ -18,6 +17,11 @@ import {
 } from '@/lib/parlant/db/queries'
 import type { WorkspaceAgentRow } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
+import {
+  type ActiveAgentRow,
+  activeAgentOf,
+  agentNotFound,
+} from '@/lib/parlant/lifecycle/active-agent'
 import { withGuidelineIds } from '@/lib/parlant/lifecycle/guideline-ids'
 import {
   Deadline,
@@ -27,6 +31,7 @@ import {
   provisionAgent,
 } from '@/lib/parlant/lifecycle/provision'
 import { sourcesOf } from '@/lib/parlant/lifecycle/state-machine'
+import { createTurnSignals, type TurnHold } from '@/lib/parlant/lifecycle/turn-signals'
 import { toAgentView } from '@/lib/parlant/lifecycle/view'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeHost } from '@/lib/parlant/ports'
@@ -59,6 +64,8 @@ export interface LifecycleOptions {
   cleanupAttempts?: number
   /** First delay between cleanup attempts, doubled each time. Default 500 ms. */
   cleanupBaseDelayMs?: number
+  /** How often the rows of agents with turns in flight are read for a stop elsewhere. Default 1 s. */
+  agentWatchIntervalMs?: number
 }
 
 /** What `status` reports. */
@@ -94,10 +101,6 @@ async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
-function notFound(): BridgeError {
-  return new BridgeError('not_found', 'Agent not found')
-}
-
 /** Whether `error` (or a cause of it) is a unique-constraint violation. */
 function isUniqueViolation(error: unknown): boolean {
   let current: unknown = error
@@ -106,14 +109,6 @@ function isUniqueViolation(error: unknown): boolean {
     current = 'cause' in current ? current.cause : undefined
   }
   return false
-}
-
-/** What a turn refused by an agent in `error` says: its reason, and what to do only once. */
-function errorHint(lastError: string | null) {
-  if (!lastError) return 'is in error; start it again'
-  return /start (it|the agent) again/i.test(lastError)
-    ? `is in error: ${lastError}`
-    : `is in error (${lastError}); start it again`
 }
 
 /** Never keeps the process alive by itself: a pending cleanup must not delay shutdown. */
@@ -134,7 +129,7 @@ export function createLifecycleService(deps: {
   const cleanupAttempts = deps.options?.cleanupAttempts ?? 6
   const cleanupBaseDelayMs = deps.options?.cleanupBaseDelayMs ?? 500
 
-  const turnControllers = new Map<string, AbortController>()
+  const turns = createTurnSignals({ db, logger, intervalMs: deps.options?.agentWatchIntervalMs })
   /** Concurrent starts/stops of one agent on this node share one run (others poll the row). */
   const inflight = new Map<string, Promise<AgentView>>()
   /** Re-provisionings in progress on this node, per agent: concurrent turns share one. */
@@ -219,7 +214,7 @@ export function createLifecycleService(deps: {
 
   async function load(workspaceId: string, agentId: string) {
     const row = await getAgent(db, workspaceId, agentId)
-    if (!row) throw notFound()
+    if (!row) throw agentNotFound()
     return row
   }
 
@@ -235,9 +230,7 @@ export function createLifecycleService(deps: {
   }
 
   function abortTurns(agentId: string, reason: string) {
-    const controller = turnControllers.get(agentId)
-    turnControllers.delete(agentId)
-    controller?.abort(new BridgeError('agent_not_active', reason))
+    turns.abort(agentId, reason)
   }
 
   /** Removes the Parlant side of a deleted agent in the background, retrying with backoff. */
@@ -340,7 +333,7 @@ export function createLifecycleService(deps: {
       const failure = parlantFailure(error, 'Starting the agent failed')
       logger.warn('Agent start failed', { agentId, reason: failure.message })
       const failed = await transition(claimed, 'error', { lastError: failure.message })
-      if (!failed && !(await getAgent(db, workspaceId, agentId))) throw notFound()
+      if (!failed && !(await getAgent(db, workspaceId, agentId))) throw agentNotFound()
       throw failure
     }
     const active = await transition(claimed, 'active', {
@@ -352,7 +345,7 @@ export function createLifecycleService(deps: {
       const current = await getAgent(db, workspaceId, agentId)
       if (!current) {
         scheduleCleanup(parlantId)
-        throw notFound()
+        throw agentNotFound()
       }
       return toAgentView(current)
     }
@@ -494,7 +487,7 @@ export function createLifecycleService(deps: {
       const row = await load(workspaceId, agentId)
       abortTurns(agentId, 'The agent was deleted')
       const removed = await deleteAgent(db, workspaceId, agentId)
-      if (!removed) throw notFound()
+      if (!removed) throw agentNotFound()
       // Even an agent without a recorded Parlant id may exist there (a crash mid-start).
       scheduleCleanup(row.parlantAgentId ?? parlantAgentIdFor(row.id))
       logger.info('Agent deleted', { workspaceId, agentId })
@@ -534,18 +527,8 @@ export function createLifecycleService(deps: {
      * The agent row if it takes turns; otherwise `agent_not_active` (409) saying what to do.
      * For the chat service, which needs `parlantAgentId`.
      */
-    async assertAgentActive(workspaceId: string, agentId: string): Promise<WorkspaceAgentRow> {
-      const row = await load(workspaceId, agentId)
-      if (row.status !== 'active' || !row.parlantAgentId) {
-        const hint =
-          row.status === 'error'
-            ? errorHint(row.lastError)
-            : row.status === 'starting'
-              ? 'is still starting; try again in a moment'
-              : `is ${row.status}; start it first`
-        throw new BridgeError('agent_not_active', `Agent "${row.agentName}" ${hint}`)
-      }
-      return row
+    async assertAgentActive(workspaceId: string, agentId: string): Promise<ActiveAgentRow> {
+      return activeAgentOf(await getAgent(db, workspaceId, agentId), workspaceId)
     },
 
     /**
@@ -559,17 +542,18 @@ export function createLifecycleService(deps: {
       return heal(row, 'turn')
     },
 
-    /** A signal aborted when the agent is stopped or deleted on this node; for in-flight turns. */
-    turnSignal(agentId: string): AbortSignal {
-      let controller = turnControllers.get(agentId)
-      if (!controller) {
-        controller = new AbortController()
-        // Every in-flight turn of the agent listens here (removed when the turn ends), so many
-        // listeners at once are expected, not a leak.
-        setMaxListeners(0, controller.signal)
-        turnControllers.set(agentId, controller)
-      }
-      return controller.signal
+    /**
+     * Holds the agent's stop signal for one in-flight turn (release it when the turn ends): it is
+     * aborted when the agent is stopped or deleted, on this node at once, on another within
+     * about a second (see `turn-signals.ts`).
+     */
+    holdTurn(agentId: string): TurnHold {
+      return turns.hold(agentId)
+    },
+
+    /** Agents with turns held on this node (the agent watch runs while there are any). */
+    heldTurns(): number {
+      return turns.held()
     },
 
     /**
@@ -674,6 +658,7 @@ export function createLifecycleService(deps: {
     /** Stops retrying background cleanups (host shutdown); the next start of a node repeats none. */
     shutdown() {
       shuttingDown = true
+      turns.shutdown()
     },
 
     /** Resolves when background Parlant cleanups have finished (tests, shutdown). */

@@ -42,8 +42,6 @@ export interface TurnState {
   sessionRenewed?: boolean
   /** The agent was provisioned on Parlant again during this turn (at most once per turn). */
   reprovisioned?: boolean
-  /** When the agent was last seen active (ms since epoch). */
-  agentCheckedAt: number
 }
 
 /** The shared context of one `send`. */

@@ -1,5 +1,6 @@
 /**
- * Step 1, open the turn: the active agent → the conversation row → the turn ledger row (a
+ * Step 1, open the turn: the active agent and the conversation row (one read; the row is created
+ * on first use) → the turn ledger row (a
  * completed retry returns its recorded result) → the conversation's lease (serializes turns across
  * nodes) → the ledger row re-read under the lease. A new key's row and a free lease are one
  * statement, with no re-read.
@@ -8,7 +9,7 @@ import { generateId } from '@sim/utils/id'
 import {
   callerKeyOf,
   createConversation,
-  findConversation,
+  findAgentAndConversation,
   parlantCustomerIdFor,
 } from '@/lib/parlant/chat/conversations'
 import {
@@ -24,6 +25,7 @@ import type { PostedMessage } from '@/lib/parlant/chat/turn'
 import { createTurnTakingLease } from '@/lib/parlant/chat/turn-with-lease'
 import type { AgentChatTurnRow } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
+import { activeAgentOf } from '@/lib/parlant/lifecycle/active-agent'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
@@ -78,19 +80,15 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
   // Keys are the caller's own: another caller's same key is another conversation.
   const scoped = { ...base, callerKey: callerKeyOf(request) }
   const customerId = parlantCustomerIdFor(request)
-  // Two independent reads side by side; the conversation row is only created (below) once the
-  // agent is known to be active, so a refused send writes nothing.
-  const [agent, existing] = await Promise.all([
-    deps.resolveActiveAgent(request.workspaceId, request.agentId),
-    findConversation(db, scoped),
-  ])
+  // The conversation row is only created (below) once the agent is known to be active, so a
+  // refused send writes nothing.
+  const found = await findAgentAndConversation(db, scoped)
+  const agent = activeAgentOf(found.agent, request.workspaceId)
+  const existing = found.conversation
   // A conversation's customer is fixed when it is created; a different one posts nothing.
   if (existing && request.customerId !== undefined && existing.parlantCustomerId !== customerId)
     throw customerConflict()
-  state.agentCheckedAt = Date.now()
-  const parlantAgentId = agent.parlantAgentId
-  if (!parlantAgentId)
-    throw new BridgeError('agent_not_active', 'The agent is not provisioned on Parlant yet')
+  const { parlantAgentId } = agent
   const conversation =
     existing ?? (await createConversation(db, { ...scoped, customerId, userId: request.userId }))
   // Two first sends racing with different customers: the loser finds the winner's row.

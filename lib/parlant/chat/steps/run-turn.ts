@@ -1,9 +1,9 @@
 /**
  * Step 3, run it: the turn on its Parlant session (post once, follow the events), every event
  * relayed to the room of the conversation's caller (never the whole agent room), the cursor (and
- * with its first write the posted event) recorded at most once a second, and the agent re-checked
- * now and then so a stop on another node is noticed. A turn shorter than a second writes nothing
- * here: the settle records the posted event, the cursor and the result in one statement.
+ * with its first write the posted event) recorded at most once a second. A turn shorter than a
+ * second writes nothing here: the settle records the posted event, the cursor and the result in one
+ * statement. (A stop on another node reaches the turn through its stop signal: `turn-signals.ts`.)
  */
 import { advanceCursor, callerKeyOf } from '@/lib/parlant/chat/conversations'
 import { recordPostedEventWithCursor } from '@/lib/parlant/chat/idempotency'
@@ -11,11 +11,7 @@ import { toChatEventPayload } from '@/lib/parlant/chat/relay'
 import type { TurnContext } from '@/lib/parlant/chat/steps/context'
 import type { OpenTurn } from '@/lib/parlant/chat/steps/open-turn'
 import { runTurn, type TurnOutcome } from '@/lib/parlant/chat/turn'
-import { isBridgeError } from '@/lib/parlant/errors'
 import { callerRoom, PARLANT_EVENTS } from '@/lib/parlant/realtime/events'
-
-/** How often a running turn re-reads its agent row to notice a stop made on another node. */
-const AGENT_RECHECK_MS = 1_000
 
 /** The cursor the conversation row recorded for `sessionId`, if the row is of that session. */
 function recordedCursor(turn: OpenTurn, sessionId: string): number | undefined {
@@ -56,19 +52,6 @@ export function runOnSession(
         PARLANT_EVENTS.chatEvent,
         toChatEventPayload(event, { ...base, sessionId, preamble: eventCtx.preamble })
       ),
-    // The stop signal is per node; a stop on another node shows in the agent row. The agent was
-    // checked as the turn began, so re-read it only once a second has passed.
-    checkpoint: async () => {
-      const now = Date.now()
-      if (now - state.agentCheckedAt < AGENT_RECHECK_MS) return
-      state.agentCheckedAt = now
-      try {
-        await deps.resolveActiveAgent(request.workspaceId, request.agentId)
-      } catch (error) {
-        if (isBridgeError(error) && error.code !== 'internal') throw scope.stopped
-        throw error
-      }
-    },
     onCursor: async (cursor) => {
       const posted = state.posted
       if (!posted || posted.recorded) {
