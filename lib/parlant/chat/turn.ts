@@ -80,8 +80,6 @@ export interface TurnInput {
    * cursor is returned in the outcome instead, for the caller to store with the result in one write.
    */
   onCursor(cursor: number): Promise<void>
-  /** Called before each long poll; throws to abandon the turn (e.g. the agent was stopped). */
-  checkpoint?(): Promise<void>
 }
 
 export type TurnOutcome = Pick<
@@ -284,7 +282,6 @@ async function follow(
 
   for (;;) {
     input.signal.throwIfAborted()
-    await input.checkpoint?.()
     const batch = await poll(input.pollWaitSeconds * 1000)
     if (batch.timedOut) continue
     cursor = batch.nextOffset
