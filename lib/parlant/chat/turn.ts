@@ -3,7 +3,9 @@
  * post the customer message once (marked with `metadata.bridge_msg_id`; after an ambiguous
  * failure, look for the marker instead of re-posting), then long-poll from the posted offset and
  * collect the events of its `trace_id` until `ready` with `stage: "completed"` — a bare `ready {}`
- * is interim — then one short look for a trailing `error`. The events come from one
+ * is interim — then one short look for a trailing `error`. The session's mode is read only when
+ * nothing of the turn's trace has come within `modeCheckAfterMs`: a manual-mode session emits
+ * nothing for the message, and every other turn is spared the read. The events come from one
  * server-sent-events stream per turn (opened beside the post, from the cursor the conversation
  * recorded, when it has one), or the long poll when the server does not stream (see `feed.ts`). 504 means "poll again"; a 404 means the session is gone (the caller recreates it once).
  */
@@ -59,6 +61,13 @@ export interface TurnInput {
    */
   trailingErrorWaitMs: number
   streamWaitSeconds: number
+  /**
+   * How long to wait for the first event of the turn's trace before reading the session's mode,
+   * ms: Parlant acknowledges a message in auto mode at once and emits nothing in manual mode.
+   */
+  modeCheckAfterMs: number
+  /** Mid-turn cursor writes at most this often, ms. */
+  cursorWriteIntervalMs: number
   /** Read the events as one server-sent-events stream (long poll when the server has none). */
   eventStream: boolean
   /**
@@ -76,7 +85,8 @@ export interface TurnInput {
   /** Every event of the session, in offset order, as it arrives (and each streaming update). */
   onEvent(event: ParlantEvent, ctx: { traceId: string; preamble: boolean }): void
   /**
-   * Persist the cursor after a batch that did not end the turn, at most once a second. The final
+   * Persist the cursor after a batch that did not end the turn, at most once every
+   * `cursorWriteIntervalMs`. The final
    * cursor is returned in the outcome instead, for the caller to store with the result in one write.
    */
   onCursor(cursor: number): Promise<void>
@@ -89,9 +99,6 @@ export type TurnOutcome = Pick<
   /** The session's event cursor after the turn (past every event read). */
   cursor: number
 }
-
-/** Mid-turn cursor writes at most this often, ms. */
-const CURSOR_WRITE_INTERVAL_MS = 1_000
 
 function toAgentMessage(event: MessageEvent): AgentMessage {
   return {
@@ -215,17 +222,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
     : longPollFeed(feedInput)
   if (input.eventsFrom !== undefined) feed.prime(input.eventsFrom)
   try {
-    // The mode read and the post are independent (the message is posted either way), so they go
-    // out together instead of costing two round trips in a row.
-    const [session, { posted, event }] = await Promise.all([
-      input.parlant.sessions
-        .get(input.sessionId, { signal: input.signal })
-        .catch((error: unknown) => {
-          if (isNotFound(error)) throw new SessionGoneError('session not found')
-          throw error
-        }),
-      postOnce(input),
-    ])
+    const { posted, event } = await postOnce(input)
     const cursor = posted.offset + 1
     input.onPosted(posted)
     const traceId = posted.traceId
@@ -240,15 +237,27 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
       traceId,
       cursor,
     }
-    // Manual mode: the engine emits nothing for this message; a human takes it from here.
-    if (session.mode === 'manual') return { ...outcome, outcome: 'manual_mode' }
     return await follow(input, feed, { outcome, traceId, cursor })
   } finally {
     feed.close()
   }
 }
 
-/** Reads the session's events from `cursor` until the turn's final ready (and a trailing error). */
+/** Whether the session is in manual mode (a human took over: the engine will not reply). */
+async function isManualMode(input: TurnInput): Promise<boolean> {
+  try {
+    const session = await input.parlant.sessions.get(input.sessionId, { signal: input.signal })
+    return session.mode === 'manual'
+  } catch (error) {
+    if (isNotFound(error)) throw new SessionGoneError('session not found')
+    throw error
+  }
+}
+
+/**
+ * Reads the session's events from `cursor` until the turn's final ready (and a trailing error);
+ * a manual-mode session, told by its mode once nothing of the trace came in time, ends the turn.
+ */
 async function follow(
   input: TurnInput,
   feed: EventFeed,
@@ -256,9 +265,12 @@ async function follow(
 ): Promise<TurnOutcome> {
   const { outcome, traceId } = start
   let cursor = start.cursor
-  // The first cursor write comes a second in (recording the posted event with it); a turn that
+  // The first cursor write comes an interval in (recording the posted event with it); a turn that
   // ends sooner records both when it settles.
   let cursorWrittenAt = Date.now()
+  // Until an event of the trace arrives, the waits end at the mode check.
+  let heard = false
+  let modeCheckAt: number | undefined = Date.now() + input.modeCheckAfterMs
   const poll = async (waitMs: number) => {
     try {
       return await feed.next(cursor, waitMs)
@@ -282,13 +294,21 @@ async function follow(
 
   for (;;) {
     input.signal.throwIfAborted()
-    const batch = await poll(input.pollWaitSeconds * 1000)
+    let waitMs = input.pollWaitSeconds * 1000
+    if (modeCheckAt !== undefined && !heard) {
+      if (Date.now() >= modeCheckAt) {
+        modeCheckAt = undefined
+        if (await isManualMode(input)) return { ...outcome, outcome: 'manual_mode', cursor }
+      } else waitMs = Math.min(waitMs, modeCheckAt - Date.now())
+    }
+    const batch = await poll(waitMs)
     if (batch.timedOut) continue
     cursor = batch.nextOffset
     let completed = false
     let cancelled = false
     for (const ev of batch.events) {
       const ours = ev.trace_id === traceId
+      if (ours) heard = true
       const preamble = isPreamble(ev)
       input.onEvent(ev, { traceId, preamble })
       if (!ours || completed || cancelled) {
@@ -318,8 +338,8 @@ async function follow(
     if (cancelled) return { ...outcome, outcome: 'cancelled', cursor }
     if (!completed) {
       // The stream hands out events one by one: a write for each would cost a statement per event.
-      // Once a second bounds what a node taking over re-reads.
-      if (Date.now() - cursorWrittenAt >= CURSOR_WRITE_INTERVAL_MS) {
+      // The interval bounds what a node taking over re-reads.
+      if (Date.now() - cursorWrittenAt >= input.cursorWriteIntervalMs) {
         await input.onCursor(cursor)
         cursorWrittenAt = Date.now()
       }

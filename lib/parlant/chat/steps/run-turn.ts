@@ -1,9 +1,10 @@
 /**
  * Step 3, run it: the turn on its Parlant session (post once, follow the events), every event
  * relayed to the room of the conversation's caller (never the whole agent room), the cursor (and
- * with its first write the posted event) recorded at most once a second. A turn shorter than a
- * second writes nothing here: the settle records the posted event, the cursor and the result in one
- * statement. (A stop on another node reaches the turn through its stop signal: `turn-signals.ts`.)
+ * with its first write the posted event) recorded at most once an interval (5 s by default). A
+ * turn shorter than that writes nothing here: the settle records the posted event, the cursor and
+ * the result in one statement. (A stop on another node reaches the turn through its stop signal:
+ * `lifecycle/turn-signals.ts`.)
  */
 import { advanceCursor, callerKeyOf } from '@/lib/parlant/chat/conversations'
 import { recordPostedEventWithCursor } from '@/lib/parlant/chat/idempotency'
@@ -39,6 +40,8 @@ export function runOnSession(
     trailingErrorWaitMs: defaults.trailingErrorWaitMs,
     eventStream: defaults.eventStream,
     streamWaitSeconds: defaults.streamWaitSeconds,
+    modeCheckAfterMs: defaults.modeCheckAfterMs,
+    cursorWriteIntervalMs: defaults.cursorWriteIntervalMs,
     eventsFrom: recordedCursor(turn, sessionId),
     logger: deps.host.logger,
     onPosted: (posted) => {
