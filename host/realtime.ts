@@ -96,6 +96,7 @@ export async function startHostRealtime(options: HostRealtimeOptions): Promise<H
     verifySocketToken: (token) => tokens.consume(token),
     verifyAgentToken: options.verifyAgentToken,
     revalidateIntervalMs: options.revalidateIntervalMs,
+    singleNode: !options.redisUrl,
     limits: createCallerLimits({
       store: limitStore,
       maxSocketsPerCaller: options.limits?.maxSocketsPerCaller,

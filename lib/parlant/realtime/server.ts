@@ -40,6 +40,11 @@ export interface AttachParlantRealtimeOptions {
   presenceReapIntervalMs?: number
   /** Per-caller limits (joins, sockets, agent-token handshakes); default in this process. */
   limits?: CallerLimits
+  /**
+   * `io` has no adapter reaching other nodes (no Redis): a publish to a room without a socket on
+   * this node is skipped instead of encoded for nobody. Default false (every publish is emitted).
+   */
+  singleNode?: boolean
 }
 
 export interface ParlantRealtime {
@@ -168,6 +173,7 @@ export async function attachParlantRealtime(
     namespace: nsp,
     reapOrphanedPresence,
     publish(room, event, payload) {
+      if (options.singleNode && !nsp.adapter.rooms.has(room)) return
       nsp.to(room).emit(event, payload)
     },
     revalidate: () => rooms.revalidate(),
