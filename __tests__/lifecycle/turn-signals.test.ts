@@ -169,6 +169,27 @@ describe.each(ENGINES)('turn signals on %s', (engine) => {
     }
   })
 
+  it('a turn held while the watch reads is not judged by that read', async () => {
+    const signals = createTurnSignals({ db: database.db, logger: host.logger, intervalMs: 60_000 })
+    try {
+      const agentId = await activeAgent('restarted')
+      const before = signals.hold(agentId)
+      await database.db
+        .update(workspaceAgents)
+        .set({ status: 'inactive' })
+        .where(eq(workspaceAgents.id, agentId))
+      const reading = signals.check()
+      // The agent stops and starts again while the read is out: the old turn ends, a new one holds.
+      before.release()
+      const after = signals.hold(agentId)
+      await reading
+      expect(after.signal.aborted).toBe(false)
+      after.release()
+    } finally {
+      signals.shutdown()
+    }
+  })
+
   it('a stop on this node aborts at once, without a read', async () => {
     const agentId = await activeAgent('stopped-here')
     const hold = nodeA.lifecycle.holdTurn(agentId)

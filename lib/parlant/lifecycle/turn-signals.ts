@@ -72,11 +72,13 @@ export function createTurnSignals(deps: {
     if (checking || entries.size === 0) return
     checking = true
     try {
-      const ids = [...entries.keys()]
-      const rows = await agentStates(deps.db).execute({ ids })
+      const watched = new Map(entries)
+      const rows = await agentStates(deps.db).execute({ ids: [...watched.keys()] })
       const active = new Set(rows.filter((row) => row.status === 'active').map((row) => row.id))
-      for (const id of ids) {
-        if (!active.has(id)) abort(id, 'The agent was stopped or deleted on another node')
+      for (const [id, entry] of watched) {
+        // An entry made during the read (the agent stopped and started again) is not judged by it.
+        if (active.has(id) || entries.get(id) !== entry) continue
+        abort(id, 'The agent was stopped or deleted on another node')
       }
     } catch (error) {
       // The next look tries again; a turn is not failed for a missed look.
