@@ -173,18 +173,23 @@ describe.each(ENGINES)('turn signals on %s', (engine) => {
     const signals = createTurnSignals({ db: database.db, logger: host.logger, intervalMs: 60_000 })
     try {
       const agentId = await activeAgent('restarted')
-      const before = signals.hold(agentId)
+      const running = signals.hold(agentId)
+      const ended = signals.hold(agentId)
       await database.db
         .update(workspaceAgents)
         .set({ status: 'inactive' })
         .where(eq(workspaceAgents.id, agentId))
       const reading = signals.check()
-      // The agent stops and starts again while the read is out: the old turn ends, a new one holds.
-      before.release()
-      const after = signals.hold(agentId)
+      // While the read is out the agent is started again elsewhere: one turn ends, a new one opens
+      // (it saw the agent active itself), and the first is still running.
+      ended.release()
+      const opened = signals.hold(agentId)
       await reading
-      expect(after.signal.aborted).toBe(false)
-      after.release()
+      expect(running.signal.aborted).toBe(true)
+      expect(opened.signal.aborted).toBe(false)
+      expect(signals.held()).toBe(1)
+      opened.release()
+      expect(signals.held()).toBe(0)
     } finally {
       signals.shutdown()
     }

@@ -1,10 +1,11 @@
 /**
- * The stop signals of the chat turns in flight on this node, one per agent. A stop or delete made
- * on this node aborts them at once (`abort`). One made on another node shows only in the agent's
- * row: while turns are held, one statement a second reads the rows of all their agents (one read
- * per node, not one per turn) and aborts the turns of any agent that no longer takes turns.
+ * The stop signals of the chat turns in flight on this node, one per turn, grouped by agent. A stop
+ * or delete made on this node aborts an agent's turns at once (`abort`). One made on another node
+ * shows only in the agent's row: while turns are held, one statement a second reads the rows of all
+ * their agents (one read per node, not one per turn) and aborts the turns of any agent that no
+ * longer takes turns — those held before the read began (a turn that opened during the read saw
+ * its agent active itself, perhaps after a stop and a start).
  */
-import { setMaxListeners } from 'node:events'
 import { sql } from 'drizzle-orm'
 import { preparedFor } from '@/lib/parlant/db/prepared'
 import { workspaceAgents } from '@/lib/parlant/db/schema'
@@ -34,9 +35,10 @@ export interface TurnSignals {
 /** How often the rows of agents with turns in flight are read, ms: a stop elsewhere lands within it. */
 export const AGENT_WATCH_INTERVAL_MS = 1_000
 
-interface Entry {
+/** One turn's hold: its own signal, and how many watch reads had begun when it was taken. */
+interface Held {
   controller: AbortController
-  holds: number
+  since: number
 }
 
 /** The state of held agents, by id (the ids are this node's own: no workspace is named). */
@@ -55,30 +57,55 @@ export function createTurnSignals(deps: {
   intervalMs?: number
 }): TurnSignals {
   const intervalMs = deps.intervalMs ?? AGENT_WATCH_INTERVAL_MS
-  const entries = new Map<string, Entry>()
+  /** The holds of each agent with turns in flight here. */
+  const agents = new Map<string, Set<Held>>()
   let timer: ReturnType<typeof setInterval> | undefined
+  let reads = 0
   let checking = false
   let closed = false
 
+  const stopped = (reason: string) => new BridgeError('agent_not_active', reason)
+
+  const forget = (agentId: string, holds: Set<Held>) => {
+    if (holds.size > 0 || agents.get(agentId) !== holds) return
+    agents.delete(agentId)
+    if (agents.size === 0) stopWatch()
+  }
+
   const abort = (agentId: string, reason: string) => {
-    const entry = entries.get(agentId)
-    if (!entry) return
-    entries.delete(agentId)
-    entry.controller.abort(new BridgeError('agent_not_active', reason))
-    if (entries.size === 0) stopWatch()
+    const holds = agents.get(agentId)
+    if (!holds) return
+    const error = stopped(reason)
+    for (const held of holds) held.controller.abort(error)
+    holds.clear()
+    forget(agentId, holds)
+  }
+
+  /** Aborts the agent's holds taken before read `read` began (a later one saw the agent itself). */
+  const abortBefore = (agentId: string, read: number, reason: string) => {
+    const holds = agents.get(agentId)
+    if (!holds) return
+    let error: BridgeError | undefined
+    for (const held of holds) {
+      if (held.since >= read) continue
+      error ??= stopped(reason)
+      held.controller.abort(error)
+      holds.delete(held)
+    }
+    forget(agentId, holds)
   }
 
   const check = async () => {
-    if (checking || entries.size === 0) return
+    if (checking || agents.size === 0) return
     checking = true
+    const read = ++reads
     try {
-      const watched = new Map(entries)
-      const rows = await agentStates(deps.db).execute({ ids: [...watched.keys()] })
+      const ids = [...agents.keys()]
+      const rows = await agentStates(deps.db).execute({ ids })
       const active = new Set(rows.filter((row) => row.status === 'active').map((row) => row.id))
-      for (const [id, entry] of watched) {
-        // An entry made during the read (the agent stopped and started again) is not judged by it.
-        if (active.has(id) || entries.get(id) !== entry) continue
-        abort(id, 'The agent was stopped or deleted on another node')
+      for (const id of ids) {
+        if (!active.has(id))
+          abortBefore(id, read, 'The agent was stopped or deleted on another node')
       }
     } catch (error) {
       // The next look tries again; a turn is not failed for a missed look.
@@ -100,32 +127,30 @@ export function createTurnSignals(deps: {
 
   return {
     hold(agentId) {
-      let entry = entries.get(agentId)
-      if (!entry) {
-        entry = { controller: new AbortController(), holds: 0 }
-        // Every in-flight turn of the agent listens here, so many listeners are expected.
-        setMaxListeners(0, entry.controller.signal)
-        entries.set(agentId, entry)
+      let holds = agents.get(agentId)
+      if (!holds) {
+        holds = new Set()
+        agents.set(agentId, holds)
         startWatch()
       }
-      const held = entry
-      held.holds += 1
+      // A read already out began before this turn saw its agent active: it does not judge it.
+      const held: Held = { controller: new AbortController(), since: reads }
+      holds.add(held)
+      const own = holds
       let released = false
       return {
         signal: held.controller.signal,
         release() {
           if (released) return
           released = true
-          held.holds -= 1
-          if (held.holds > 0 || entries.get(agentId) !== held) return
-          entries.delete(agentId)
-          if (entries.size === 0) stopWatch()
+          own.delete(held)
+          forget(agentId, own)
         },
       }
     },
     abort,
     check,
-    held: () => entries.size,
+    held: () => agents.size,
     shutdown() {
       closed = true
       stopWatch()
