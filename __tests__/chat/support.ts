@@ -21,7 +21,6 @@ export const FAST: Partial<ChatDefaults> = {
   pollWaitSeconds: 2,
   trailingErrorWaitMs: 40,
   streamWaitSeconds: 1,
-  modeCheckAfterMs: 200,
   // A second, so the slow turns of these tests write their cursor mid-turn.
   cursorWriteIntervalMs: 1_000,
   leaseTtlMs: 2_000,

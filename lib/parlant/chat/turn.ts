@@ -3,9 +3,7 @@
  * post the customer message once (marked with `metadata.bridge_msg_id`; after an ambiguous
  * failure, look for the marker instead of re-posting), then long-poll from the posted offset and
  * collect the events of its `trace_id` until `ready` with `stage: "completed"` — a bare `ready {}`
- * is interim — then one short look for a trailing `error`. The session's mode is read only when
- * nothing of the turn's trace has come within `modeCheckAfterMs`: a manual-mode session emits
- * nothing for the message, and every other turn is spared the read. The events come from one
+ * is interim — then one short look for a trailing `error`. The events come from one
  * server-sent-events stream per turn (opened beside the post, from the cursor the conversation
  * recorded, when it has one), or the long poll when the server does not stream (see `feed.ts`). 504 means "poll again"; a 404 means the session is gone (the caller recreates it once).
  */
@@ -61,11 +59,6 @@ export interface TurnInput {
    */
   trailingErrorWaitMs: number
   streamWaitSeconds: number
-  /**
-   * How long to wait for the first event of the turn's trace before reading the session's mode,
-   * ms: Parlant acknowledges a message in auto mode at once and emits nothing in manual mode.
-   */
-  modeCheckAfterMs: number
   /** Mid-turn cursor writes at most this often, ms. */
   cursorWriteIntervalMs: number
   /** Read the events as one server-sent-events stream (long poll when the server has none). */
@@ -86,8 +79,8 @@ export interface TurnInput {
   onEvent(event: ParlantEvent, ctx: { traceId: string; preamble: boolean }): void
   /**
    * Persist the cursor after a batch that did not end the turn, at most once every
-   * `cursorWriteIntervalMs`. The final
-   * cursor is returned in the outcome instead, for the caller to store with the result in one write.
+   * `cursorWriteIntervalMs`. The final cursor is returned in the outcome instead, for the caller to
+   * store with the result in one write.
    */
   onCursor(cursor: number): Promise<void>
 }
@@ -222,7 +215,18 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
     : longPollFeed(feedInput)
   if (input.eventsFrom !== undefined) feed.prime(input.eventsFrom)
   try {
-    const { posted, event } = await postOnce(input)
+    // The mode read goes out with the post, as near the moment Parlant decides (at the post) whether
+    // the engine takes the message as a read can be: read later, a switch in between would end an
+    // auto turn as manual, or leave a manual one waiting for its deadline.
+    const [session, { posted, event }] = await Promise.all([
+      input.parlant.sessions
+        .get(input.sessionId, { signal: input.signal })
+        .catch((error: unknown) => {
+          if (isNotFound(error)) throw new SessionGoneError('session not found')
+          throw error
+        }),
+      postOnce(input),
+    ])
     const cursor = posted.offset + 1
     input.onPosted(posted)
     const traceId = posted.traceId
@@ -237,27 +241,15 @@ export async function runTurn(input: TurnInput): Promise<TurnOutcome> {
       traceId,
       cursor,
     }
+    // Manual mode: the engine emits nothing for this message; a human takes it from here.
+    if (session.mode === 'manual') return { ...outcome, outcome: 'manual_mode' }
     return await follow(input, feed, { outcome, traceId, cursor })
   } finally {
     feed.close()
   }
 }
 
-/** Whether the session is in manual mode (a human took over: the engine will not reply). */
-async function isManualMode(input: TurnInput): Promise<boolean> {
-  try {
-    const session = await input.parlant.sessions.get(input.sessionId, { signal: input.signal })
-    return session.mode === 'manual'
-  } catch (error) {
-    if (isNotFound(error)) throw new SessionGoneError('session not found')
-    throw error
-  }
-}
-
-/**
- * Reads the session's events from `cursor` until the turn's final ready (and a trailing error);
- * a manual-mode session, told by its mode once nothing of the trace came in time, ends the turn.
- */
+/** Reads the session's events from `cursor` until the turn's final ready (and a trailing error). */
 async function follow(
   input: TurnInput,
   feed: EventFeed,
@@ -268,9 +260,6 @@ async function follow(
   // The first cursor write comes an interval in (recording the posted event with it); a turn that
   // ends sooner records both when it settles.
   let cursorWrittenAt = Date.now()
-  // Until an event of the trace arrives, the waits end at the mode check.
-  let heard = false
-  let modeCheckAt: number | undefined = Date.now() + input.modeCheckAfterMs
   const poll = async (waitMs: number) => {
     try {
       return await feed.next(cursor, waitMs)
@@ -294,21 +283,13 @@ async function follow(
 
   for (;;) {
     input.signal.throwIfAborted()
-    let waitMs = input.pollWaitSeconds * 1000
-    if (modeCheckAt !== undefined && !heard) {
-      if (Date.now() >= modeCheckAt) {
-        modeCheckAt = undefined
-        if (await isManualMode(input)) return { ...outcome, outcome: 'manual_mode', cursor }
-      } else waitMs = Math.min(waitMs, modeCheckAt - Date.now())
-    }
-    const batch = await poll(waitMs)
+    const batch = await poll(input.pollWaitSeconds * 1000)
     if (batch.timedOut) continue
     cursor = batch.nextOffset
     let completed = false
     let cancelled = false
     for (const ev of batch.events) {
       const ours = ev.trace_id === traceId
-      if (ours) heard = true
       const preamble = isPreamble(ev)
       input.onEvent(ev, { traceId, preamble })
       if (!ours || completed || cancelled) {

@@ -62,11 +62,6 @@ export interface ChatDefaults {
   /** `wait_for_data` of each streaming re-read, seconds. Default 1. */
   streamWaitSeconds: number
   /**
-   * How long a turn waits for the first event of its trace before it reads the session's mode
-   * (a manual-mode session emits nothing), ms. Default 1000.
-   */
-  modeCheckAfterMs: number
-  /**
    * Mid-turn cursor writes at most this often, ms: a node taking over a conversation re-reads at
    * most this much of its events (filtered by trace), and the turn's final cursor is written with
    * its result anyway. Default 5000: most replies come sooner, and write nothing mid-turn.
@@ -84,7 +79,6 @@ export const DEFAULT_CHAT_DEFAULTS: ChatDefaults = {
   trailingErrorWaitMs: 250,
   eventStream: true,
   streamWaitSeconds: 1,
-  modeCheckAfterMs: 1_000,
   cursorWriteIntervalMs: 5_000,
   leaseTtlMs: 30_000,
   leaseRetryMs: 100,

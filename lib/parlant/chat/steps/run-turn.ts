@@ -40,7 +40,6 @@ export function runOnSession(
     trailingErrorWaitMs: defaults.trailingErrorWaitMs,
     eventStream: defaults.eventStream,
     streamWaitSeconds: defaults.streamWaitSeconds,
-    modeCheckAfterMs: defaults.modeCheckAfterMs,
     cursorWriteIntervalMs: defaults.cursorWriteIntervalMs,
     eventsFrom: recordedCursor(turn, sessionId),
     logger: deps.host.logger,
