@@ -9,8 +9,9 @@ import { generateRandomHex } from '@sim/utils/random'
 import { eq } from 'drizzle-orm'
 import { createChatService } from '@/lib/parlant/chat'
 import { createLeaseManager } from '@/lib/parlant/chat/lease'
-import { createTurnTakingLease } from '@/lib/parlant/chat/turn-with-lease'
-import { agentChatTurns, agentConversations } from '@/lib/parlant/db/schema'
+import { createTurnTakingLease, openOnConversation } from '@/lib/parlant/chat/turn-with-lease'
+import { agentChatTurns, agentConversations, workspaceAgents } from '@/lib/parlant/db/schema'
+import { activeAgentOf } from '@/lib/parlant/lifecycle/active-agent'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
 import {
   createTestDatabase,
@@ -77,7 +78,7 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
       .where(eq(agentChatTurns.conversationId, conversationId))
   }
 
-  it('reads the agent and conversation in one statement, creates the row and takes the lease in one more, and does not re-read the row', async () => {
+  it('opens a turn on an existing conversation in one statement (agent, conversation, row, lease) and does not re-read the row', async () => {
     const { conversation, request } = await agentWithConversation('fused')
     const statements: string[] = []
     const db = loggingDatabase(database, (query) => statements.push(query))
@@ -93,25 +94,26 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
     const turnStatements = statements.filter((s) => s.includes('"agent_chat_turns"'))
     // A slow turn records its posted event with its first mid-turn cursor write, a second in.
     const postedWrites = statements.filter((s) => s.startsWith('with "posted" as')).length
-    // The opening and the settle (which records the posted event): no separate insert, take,
-    // re-read or posted-event write.
+    // The opening and the settle (which records the posted event): no separate read, insert,
+    // take, re-read or posted-event write.
     expect(turnStatements).toHaveLength(2 + postedWrites)
-    expect(turnStatements[0]).toMatch(/^with "created_turn" as \(insert into "agent_chat_turns"/)
-    expect(turnStatements[0]).toMatch(/update "agent_conversations" set "lease_owner"/)
-    // The first statement reads the agent with its conversation; the opening is the second.
-    expect(statements[0]).toMatch(
-      /from "workspace_agents" left join "agent_conversations" on .*"caller_key"/
+    const opening = turnStatements[0]!
+    expect(statements.indexOf(opening)).toBe(0)
+    expect(opening).toMatch(/^with "agent" as \(select .* from "workspace_agents"/)
+    expect(opening).toMatch(
+      /"conversation" as \(select .* from "agent_conversations" where .*"caller_key"/
     )
-    expect(statements.indexOf(turnStatements[0]!)).toBe(1)
+    expect(opening).toMatch(/"created_turn" as \(insert into "agent_chat_turns"/)
+    expect(opening).toMatch(/update "agent_conversations" set "lease_owner"/)
     expect(statements.filter((s) => s.includes('set "lease_owner"'))).toHaveLength(1)
-    // Agent and conversation, opening, settle (a slow turn may add a mid-turn cursor write, a
-    // second in; it is not part of the opening). No turn re-reads its agent: stops made on
-    // another node reach it through the node's agent watch (lifecycle/turn-signals.ts).
+    // The opening and the settle (a slow turn may add a mid-turn cursor write, a second in; it is
+    // not part of the opening). No turn re-reads its agent: stops made on another node reach it
+    // through the node's agent watch (lifecycle/turn-signals.ts).
     const cursorWrites = statements.filter((s) =>
       s.startsWith('update "agent_conversations" set "event_cursor"')
     ).length
     expect(statements.filter((s) => s.includes('"workspace_agents"'))).toHaveLength(1)
-    expect(statements.length - cursorWrites - postedWrites).toBe(3)
+    expect(statements.length - cursorWrites - postedWrites).toBe(2)
 
     const [row] = await turnsOf(conversation.id).then((rows) =>
       rows.filter((r) => r.idempotencyKey === 'fused-key')
@@ -125,6 +127,101 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
       .from(agentConversations)
       .where(eq(agentConversations.id, conversation.id))
     expect(after).toMatchObject({ leaseOwner: null, leaseExpiresAt: null })
+  })
+
+  async function rowsOf(conversationId: string) {
+    const [conversation] = await database.db
+      .select()
+      .from(agentConversations)
+      .where(eq(agentConversations.id, conversationId))
+    return { conversation, turns: await turnsOf(conversationId) }
+  }
+
+  it('writes a turn in the one statement exactly when activeAgentOf lets the agent take it (every case)', async () => {
+    const { agent, conversation } = await agentWithConversation('rule')
+    const [original] = await database.db
+      .select()
+      .from(workspaceAgents)
+      .where(eq(workspaceAgents.id, agent.agentId))
+    const statuses = ['inactive', 'starting', 'active', 'stopping', 'error'] as const
+    const customers = [null, conversation.parlantCustomerId, 'ws-other-customer']
+    // All 60 cases, not a sample: the rule is small enough to check whole.
+    const cases = statuses.flatMap((status) =>
+      [true, false].flatMap((provisioned) =>
+        [true, false].flatMap((ownWorkspace) =>
+          customers.map((expectedCustomerId) => ({
+            status,
+            provisioned,
+            ownWorkspace,
+            expectedCustomerId,
+          }))
+        )
+      )
+    )
+    let n = 0
+    for (const { status, provisioned, ownWorkspace, expectedCustomerId } of cases) {
+      await database.db
+        .update(workspaceAgents)
+        .set({ status, parlantAgentId: provisioned ? original!.parlantAgentId : null })
+        .where(eq(workspaceAgents.id, agent.agentId))
+      const workspaceId = ownWorkspace ? bed.workspaceId : 'ws-elsewhere'
+      const opened = await openOnConversation(
+        database.db,
+        {
+          workspaceId,
+          agentId: agent.agentId,
+          callerKey: conversation.callerKey,
+          conversationKey: conversation.conversationKey,
+          idempotencyKey: `rule-${n++}`,
+          requestHash: 'hash',
+          userId: bed.user.id,
+          expectedCustomerId,
+        },
+        { owner: 'node-rule:1', ttlSeconds: 30 }
+      )
+      let takes = true
+      try {
+        activeAgentOf(opened.agent, workspaceId)
+      } catch {
+        takes = false
+      }
+      const sameCustomer =
+        expectedCustomerId === null || expectedCustomerId === conversation.parlantCustomerId
+      expect(opened.created !== undefined).toBe(takes && sameCustomer)
+      expect(opened.taken !== undefined).toBe(takes && sameCustomer)
+      // The conversation is read only within the caller's workspace.
+      expect(opened.conversation?.id).toBe(ownWorkspace ? conversation.id : undefined)
+      if (opened.taken) await setLease(conversation.id, null)
+    }
+    await database.db
+      .update(workspaceAgents)
+      .set({ status: original!.status, parlantAgentId: original!.parlantAgentId })
+      .where(eq(workspaceAgents.id, agent.agentId))
+  })
+
+  it('refuses a send on an existing conversation of a stopped agent, or from another workspace, and writes nothing', async () => {
+    const { agent, conversation, request } = await agentWithConversation('refused')
+    const before = await rowsOf(conversation.id)
+    const elsewhere = await bed.chat
+      .send({ ...request('from elsewhere', 'refused-1'), workspaceId: 'ws-elsewhere' })
+      .catch((e: unknown) => e)
+    expect(elsewhere).toMatchObject({ code: 'not_found' })
+    await database.db
+      .update(workspaceAgents)
+      .set({ status: 'inactive' })
+      .where(eq(workspaceAgents.id, agent.agentId))
+    try {
+      const stopped = await bed.chat.send(request('stopped', 'refused-2')).catch((e: unknown) => e)
+      expect(stopped).toMatchObject({ code: 'agent_not_active' })
+      expect(await rowsOf(conversation.id)).toEqual(before)
+      expect(customerMessages('stopped')).toEqual([])
+      expect(customerMessages('from elsewhere')).toEqual([])
+    } finally {
+      await database.db
+        .update(workspaceAgents)
+        .set({ status: 'active' })
+        .where(eq(workspaceAgents.id, agent.agentId))
+    }
   })
 
   it('gives two concurrent sends of one key, on one node and on two, one post and one result', async () => {
@@ -239,6 +336,11 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
       retryMs: 20,
       logger: createLogger('lease-test'),
     })
+    const name = {
+      agentId: conversation.workspaceAgentId,
+      callerKey: conversation.callerKey,
+      conversationKey: conversation.conversationKey,
+    }
     const key = (idempotencyKey: string) => ({
       workspaceId: bed.workspaceId,
       conversationId: conversation.id,
@@ -252,12 +354,12 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
         conversation: taken,
       }))
 
-    const first = await leases.attempt(bed.workspaceId, conversation.id, take('q-1'))
+    const first = await leases.attempt(bed.workspaceId, name, take('q-1'))
     expect(first?.value?.idempotencyKey).toBe('q-1')
     expect(first?.lease?.conversation.leaseOwner).toBe(first?.lease?.owner)
     // Held by this node: the next one queues behind it without touching the database.
     let ran = false
-    const queued = await leases.attempt(bed.workspaceId, conversation.id, async (lease) => {
+    const queued = await leases.attempt(bed.workspaceId, name, async (lease) => {
       ran = true
       return take('q-2')(lease)
     })
@@ -266,7 +368,7 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
     await first!.lease!.release()
 
     // An existing key takes nothing.
-    const again = await leases.attempt(bed.workspaceId, conversation.id, take('q-1'))
+    const again = await leases.attempt(bed.workspaceId, name, take('q-1'))
     expect(again).toEqual({ value: undefined, lease: null })
     const [row] = await database.db
       .select()
@@ -274,7 +376,7 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
       .where(eq(agentConversations.id, conversation.id))
     expect(row).toMatchObject({ leaseOwner: null })
     // The queue is empty again: a fresh key gets the fused take.
-    const next = await leases.attempt(bed.workspaceId, conversation.id, take('q-3'))
+    const next = await leases.attempt(bed.workspaceId, name, take('q-3'))
     expect(next?.lease).not.toBeNull()
     next!.lease!.forget()
   })

@@ -12,7 +12,13 @@ export interface TimedResponse<T> {
   body: T
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
+// Idle sockets close before the server's keep-alive timeout (Node's 5 s), so a request never reuses a
+// socket the server is closing (a "socket hang up" between two rounds).
+const agent = new http.Agent({
+  keepAlive: true,
+  maxSockets: Number.POSITIVE_INFINITY,
+  timeout: 4_000,
+})
 
 /** Sends a JSON request with a bearer key and returns the status, parsed body and latency. */
 export function call<T = unknown>(

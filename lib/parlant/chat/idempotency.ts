@@ -40,12 +40,14 @@ export interface TurnKey {
   userId: string | null
 }
 
-/** The values of a new ledger row for `key`, for the statements built on `newTurnValues`. */
-export function newTurnParams(key: TurnKey) {
+/**
+ * The values of a new ledger row for `key`, for the statements built on `newTurnValues` (a
+ * statement that finds the conversation itself takes no `conversationId`).
+ */
+export function newTurnParams(key: Omit<TurnKey, 'conversationId'>) {
   return {
     id: generateId(),
     workspaceId: key.workspaceId,
-    conversationId: key.conversationId,
     idempotencyKey: key.idempotencyKey,
     requestHash: key.requestHash,
     bridgeMessageId: generateId(),
@@ -75,7 +77,10 @@ export async function getOrCreateTurn(
   db: BridgeDatabase,
   key: TurnKey
 ): Promise<{ turn: AgentChatTurnRow; created: boolean }> {
-  const [inserted] = await turnStatements(db).insert.execute(newTurnParams(key))
+  const [inserted] = await turnStatements(db).insert.execute({
+    ...newTurnParams(key),
+    conversationId: key.conversationId,
+  })
   if (inserted) return { turn: inserted, created: true }
   return { turn: await existingTurn(db, key), created: false }
 }

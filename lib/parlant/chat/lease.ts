@@ -2,7 +2,8 @@
  * Serializes turns per conversation, across nodes: a lease on the conversation row taken by
  * compare-and-set (free or expired → ours), renewed while the turn runs, released at the end.
  * A crashed holder's lease simply expires. In front of it an in-process queue, so concurrent sends
- * on one node wait their turn in order instead of all spinning on the database.
+ * on one node wait their turn in order instead of all spinning on the database. The queue is keyed
+ * by the conversation's name (agent, caller, key), which a send knows before it has read the row.
  */
 
 import { generateId } from '@sim/utils/id'
@@ -11,6 +12,17 @@ import { preparedFor } from '@/lib/parlant/db/prepared'
 import { type AgentConversationRow, agentConversations } from '@/lib/parlant/db/schema'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeDatabase, BridgeLogger } from '@/lib/parlant/ports'
+
+/** What names a conversation before its row is read (its unique key). */
+export interface ConversationName {
+  agentId: string
+  callerKey: string
+  conversationKey: string
+}
+
+function queueKeyOf(name: ConversationName): string {
+  return JSON.stringify([name.agentId, name.callerKey, name.conversationKey])
+}
 
 /** A held lease. `lost` is aborted if a renewal finds another owner. */
 export interface HeldLease {
@@ -133,21 +145,22 @@ export interface LeaseManagerOptions {
 /** Per-conversation leases for one node. */
 export function createLeaseManager(options: LeaseManagerOptions) {
   const { db, nodeId, ttlMs, retryMs, logger } = options
-  /** Tail of the in-process queue per conversation. */
+  /** Tail of the in-process queue per conversation (by `queueKeyOf` its name). */
   const queues = new Map<string, Promise<void>>()
 
   /** Joins the conversation's local queue: `previous` settles when it is our turn. */
-  function enqueue(conversationId: string) {
-    const previous = queues.get(conversationId) ?? Promise.resolve()
+  function enqueue(name: ConversationName) {
+    const key = queueKeyOf(name)
+    const previous = queues.get(key) ?? Promise.resolve()
     let leaveQueue!: () => void
     const mine = new Promise<void>((resolve) => {
       leaveQueue = resolve
     })
     const tail = previous.then(() => mine)
-    queues.set(conversationId, tail)
+    queues.set(key, tail)
     const leave = () => {
       leaveQueue()
-      if (queues.get(conversationId) === tail) queues.delete(conversationId)
+      if (queues.get(key) === tail) queues.delete(key)
     }
     return { previous, leave }
   }
@@ -212,9 +225,10 @@ export function createLeaseManager(options: LeaseManagerOptions) {
   async function acquire(
     workspaceId: string,
     conversationId: string,
+    name: ConversationName,
     signal: AbortSignal
   ): Promise<HeldLease> {
-    const { previous, leave } = enqueue(conversationId)
+    const { previous, leave } = enqueue(name)
     try {
       await Promise.race([
         previous,
@@ -240,22 +254,23 @@ export function createLeaseManager(options: LeaseManagerOptions) {
 
   /**
    * One attempt at the lease through the caller's own statement (which may do more in the same
-   * round trip), made only when no send of this node holds or waits for the conversation's lease:
-   * those go first, so then this returns `undefined` without running `take` (use `acquire`).
-   * `take` takes the lease for `owner` (expiring in `ttlSeconds`) or not; the conversation row it
-   * returns means taken, and the lease is then held like one from `acquire`.
+   * round trip, and may be the one that finds the conversation's row), made only when no send of
+   * this node holds or waits for the lease of the conversation `name`d: those go first, so then
+   * this returns `undefined` without running `take` (use `acquire`). `take` takes the lease for
+   * `owner` (expiring in `ttlSeconds`) or not; the conversation row it returns means taken, and
+   * the lease is then held like one from `acquire`.
    */
   async function attempt<T>(
     workspaceId: string,
-    conversationId: string,
+    name: ConversationName,
     take: (lease: { owner: string; ttlSeconds: number }) => Promise<{
       conversation: AgentConversationRow | undefined
       value: T
     }>
   ): Promise<{ value: T; lease: HeldLease | null } | undefined> {
-    if (queues.has(conversationId)) return undefined
+    if (queues.has(queueKeyOf(name))) return undefined
     // In the queue while the statement runs, so a local send arriving meanwhile waits behind it.
-    const { leave } = enqueue(conversationId)
+    const { leave } = enqueue(name)
     try {
       const owner = `${nodeId}:${generateId()}`
       const { conversation, value } = await take({ owner, ttlSeconds: ttlMs / 1000 })
@@ -263,7 +278,7 @@ export function createLeaseManager(options: LeaseManagerOptions) {
         leave()
         return { value, lease: null }
       }
-      return { value, lease: hold(workspaceId, conversationId, owner, conversation, leave) }
+      return { value, lease: hold(workspaceId, conversation.id, owner, conversation, leave) }
     } catch (error) {
       leave()
       throw error

@@ -3,6 +3,7 @@
  * state is refused with `agent_not_active` (409) saying what to do; a missing agent, or one of
  * another workspace, is `not_found` (404).
  */
+import { and, type Column, eq, isNotNull, type Placeholder, type SQL } from 'drizzle-orm'
 import type { WorkspaceAgentRow } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
 
@@ -41,4 +42,24 @@ export function activeAgentOf(
     throw new BridgeError('agent_not_active', `Agent "${row.agentName}" ${hint}`)
   }
   return row as ActiveAgentRow
+}
+
+/** The agent columns `takesTurnsIn` reads (of the table, or of a statement's own read of it). */
+interface AgentColumns {
+  workspaceId: Column
+  status: Column
+  parlantAgentId: Column
+}
+
+/**
+ * `activeAgentOf`'s rule as SQL, for a statement that writes only for an agent that takes turns:
+ * the agent is `active`, provisioned, and of `workspaceId`. Whatever `activeAgentOf` refuses, this
+ * refuses too, so a refused send writes nothing.
+ */
+export function takesTurnsIn(agent: AgentColumns, workspaceId: SQL | Placeholder): SQL {
+  return and(
+    eq(agent.workspaceId, workspaceId),
+    eq(agent.status, 'active'),
+    isNotNull(agent.parlantAgentId)
+  ) as SQL
 }

@@ -1,9 +1,8 @@
 /**
- * Step 1, open the turn: the active agent and the conversation row (one read; the row is created
- * on first use) → the turn ledger row (a
- * completed retry returns its recorded result) → the conversation's lease (serializes turns across
- * nodes) → the ledger row re-read under the lease. A new key's row and a free lease are one
- * statement, with no re-read.
+ * Step 1, open the turn: the active agent and the conversation row (created on first use) → the
+ * turn ledger row (a completed retry returns its recorded result) → the conversation's lease
+ * (serializes turns across nodes) → the ledger row re-read under the lease. On a conversation that
+ * exists, a new key's turn is all of that in one statement (`openOnConversation`), with no re-read.
  */
 import { generateId } from '@sim/utils/id'
 import {
@@ -22,10 +21,10 @@ import {
 import type { HeldLease, LeaseManager } from '@/lib/parlant/chat/lease'
 import type { TurnContext } from '@/lib/parlant/chat/steps/context'
 import type { PostedMessage } from '@/lib/parlant/chat/turn'
-import { createTurnTakingLease } from '@/lib/parlant/chat/turn-with-lease'
-import type { AgentChatTurnRow } from '@/lib/parlant/db/schema'
+import { createTurnTakingLease, openOnConversation } from '@/lib/parlant/chat/turn-with-lease'
+import type { AgentChatTurnRow, AgentConversationRow } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
-import { activeAgentOf } from '@/lib/parlant/lifecycle/active-agent'
+import { type ActiveAgentRow, activeAgentOf } from '@/lib/parlant/lifecycle/active-agent'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
@@ -68,6 +67,29 @@ function customerConflict() {
 /** Either the turn to run, or the recorded result of an already completed one. */
 export type OpenedTurn = { done: ChatTurnResult } | { open: OpenTurn }
 
+/** The turn this send owns, from its agent, conversation, ledger row and lease. */
+function ownedTurn(
+  agent: ActiveAgentRow,
+  conversation: AgentConversationRow,
+  turn: AgentChatTurnRow,
+  lease: HeldLease,
+  created: boolean,
+  posted: PostedMessage | null
+): OpenTurn {
+  return {
+    parlantAgentId: agent.parlantAgentId,
+    parameters: agent.agentConfig?.parameters ?? {},
+    conversationId: conversation.id,
+    parlantCustomerId: conversation.parlantCustomerId,
+    turnId: turn.id,
+    bridgeMessageId: turn.bridgeMessageId,
+    lease,
+    posted,
+    // A row we did not just create may have posted before failing or crashing.
+    lookFirst: !created,
+  }
+}
+
 /**
  * Opens the turn. The lease is held when this returns `open` (release it in every case); a
  * returned `done` holds nothing.
@@ -78,69 +100,79 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
   const aborted = scope.abortReason()
   if (aborted && aborted === scope.stopped) throw aborted
   // Keys are the caller's own: another caller's same key is another conversation.
-  const scoped = { ...base, callerKey: callerKeyOf(request) }
+  const named = { ...base, callerKey: callerKeyOf(request) }
   const customerId = parlantCustomerIdFor(request)
-  // The conversation row is only created (below) once the agent is known to be active, so a
-  // refused send writes nothing.
-  const found = await findAgentAndConversation(db, scoped)
+  const ask = {
+    workspaceId: request.workspaceId,
+    idempotencyKey: request.idempotencyKey ?? generateId(),
+    requestHash: requestHashOf(request),
+    userId: request.userId,
+  }
+  /** A new row with its lease taken in one statement: nothing to re-read, nothing posted. */
+  const taken = (
+    agent: ActiveAgentRow,
+    conversation: AgentConversationRow,
+    turn: AgentChatTurnRow,
+    lease: HeldLease
+  ): OpenedTurn => {
+    // The row became visible in the commit that took the lease: no other send can have worked on
+    // it.
+    state.turnId = turn.id
+    scope.joinLease(lease.lost)
+    return { open: ownedTurn(agent, conversation, turn, lease, true, null) }
+  }
+
+  // Every turn after a conversation's first, in one statement: the agent and the conversation
+  // read, and for an agent that takes turns and the conversation's own customer, a new key's row
+  // created with the lease taken. What it refuses it does not write.
+  const first = scope.signal.aborted
+    ? undefined
+    : await leases.attempt(request.workspaceId, named, async (lease) => {
+        const expectedCustomerId = request.customerId === undefined ? null : customerId
+        const opened = await openOnConversation(db, { ...named, ...ask, expectedCustomerId }, lease)
+        return { value: opened, conversation: opened.taken }
+      })
+  const found = first?.value ?? (await findAgentAndConversation(db, named))
+  if (first?.lease) {
+    const { agent, conversation, created } = first.value
+    // Created only for an agent that takes turns (`takesTurnsIn`, the rule of `activeAgentOf`).
+    if (agent && conversation && created)
+      return taken(agent as ActiveAgentRow, conversation, created, first.lease)
+    // Not reached (the take needs a created row); a lease held for nothing is let go.
+    await releaseLease(ctx, first.lease)
+  }
   const agent = activeAgentOf(found.agent, request.workspaceId)
   const existing = found.conversation
   // A conversation's customer is fixed when it is created; a different one posts nothing.
   if (existing && request.customerId !== undefined && existing.parlantCustomerId !== customerId)
     throw customerConflict()
-  const { parlantAgentId } = agent
+  // The conversation row is only created once the agent is known to be active, so a refused send
+  // writes nothing.
   const conversation =
-    existing ?? (await createConversation(db, { ...scoped, customerId, userId: request.userId }))
+    existing ?? (await createConversation(db, { ...named, customerId, userId: request.userId }))
   // Two first sends racing with different customers: the loser finds the winner's row.
   if (request.customerId !== undefined && conversation.parlantCustomerId !== customerId)
     throw customerConflict()
-  const key: TurnKey = {
-    workspaceId: request.workspaceId,
-    conversationId: conversation.id,
-    idempotencyKey: request.idempotencyKey ?? generateId(),
-    requestHash: requestHashOf(request),
-    userId: request.userId,
-  }
-  const opening = (
-    turn: AgentChatTurnRow,
-    lease: HeldLease,
-    created: boolean,
-    posted: PostedMessage | null
-  ): OpenTurn => ({
-    parlantAgentId,
-    parameters: agent.agentConfig?.parameters ?? {},
-    conversationId: conversation.id,
-    parlantCustomerId: conversation.parlantCustomerId,
-    turnId: turn.id,
-    bridgeMessageId: turn.bridgeMessageId,
-    lease,
-    posted,
-    // A row we did not just create may have posted before failing or crashing.
-    lookFirst: !created,
-  })
+  const key: TurnKey = { ...ask, conversationId: conversation.id }
 
-  // The common case in one statement: a new key's row created with the lease taken.
-  const first = scope.signal.aborted
-    ? undefined
-    : await leases.attempt(request.workspaceId, conversation.id, async (lease) => {
-        const { created, taken } = await createTurnTakingLease(db, key, lease)
-        return { value: created, conversation: taken }
-      })
-  if (first?.lease && first.value) {
-    // The row became visible in the commit that took the lease: no other send can have worked on
-    // it, so there is nothing to re-read (and nothing posted).
-    state.turnId = first.value.id
-    scope.joinLease(first.lease.lost)
-    return { open: opening(first.value, first.lease, true, null) }
+  // What the one statement did for this conversation's row: an existing one was tried above; a
+  // conversation's first turn tries now, by the new row's id.
+  let attempted = first && existing ? { value: first.value.created } : undefined
+  if (!existing && !scope.signal.aborted) {
+    const second = await leases.attempt(request.workspaceId, named, async (lease) => {
+      const { created, taken } = await createTurnTakingLease(db, key, lease)
+      return { value: created, conversation: taken }
+    })
+    if (second?.lease && second.value) return taken(agent, conversation, second.value, second.lease)
+    if (second?.lease) await releaseLease(ctx, second.lease)
+    attempted = second
   }
-  // Not reached (the take needs a created row); a lease held for nothing is let go.
-  if (first?.lease) await releaseLease(ctx, first.lease)
 
   // Otherwise as ever: the row, then the lease, then the row re-read under it.
-  const { turn, created } = await turnRow(db, key, first)
+  const { turn, created } = await turnRow(db, key, attempted)
   if (turn.status === 'completed' && turn.result) return { done: recorded(turn.result) }
 
-  const lease = await leases.acquire(request.workspaceId, conversation.id, scope.signal)
+  const lease = await leases.acquire(request.workspaceId, conversation.id, named, scope.signal)
   // From here on this send owns the turn: only an owner records or announces its failure (a
   // duplicate that gave up waiting must not mark the running turn failed).
   state.turnId = turn.id
@@ -152,7 +184,8 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
       await releaseLease(ctx, lease)
       return { done: recorded(current.result) }
     }
-    return { open: opening(turn, lease, created, current ? postedOf(current) : null) }
+    const posted = current ? postedOf(current) : null
+    return { open: ownedTurn(agent, conversation, turn, lease, created, posted) }
   } catch (error) {
     await releaseLease(ctx, lease)
     throw error
