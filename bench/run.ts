@@ -12,10 +12,18 @@ import { type BenchResult, machine, writeResults } from './lib/report'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /** In run order. */
-const BENCHMARKS = ['chat-overhead', 'agent-ops', 'realtime-fanout', 'concurrent-turns', 'soak']
+const BENCHMARKS = [
+  'floor',
+  'chat-overhead',
+  'agent-ops',
+  'realtime-fanout',
+  'concurrent-turns',
+  'soak',
+]
 
 /** The `name` each benchmark reports (the table's first column). */
 const DISPLAY_NAMES: Record<string, string> = {
+  floor: 'floor',
   'chat-overhead': 'chat overhead',
   'agent-ops': 'agent operations',
   'realtime-fanout': 'realtime fan-out',

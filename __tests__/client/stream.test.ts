@@ -171,11 +171,15 @@ describe('events.stream against a misbehaving server', () => {
   let url = ''
   /** What the server writes after the stream's headers; it then leaves the stream open. */
   let body = ''
+  /** Cut the connection after the body instead. */
+  let cut = false
 
   beforeAll(async () => {
     server = http.createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' })
       response.write(body)
+      // A connection lost mid-stream: cut with no end of the chunked body.
+      if (cut) setTimeout(() => response.socket?.destroy(), 20)
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -192,6 +196,26 @@ describe('events.stream against a misbehaving server', () => {
       timeouts: { longPollMarginMs: margin },
       logger: captureLogger().logger,
     }).events.stream('s1', { minOffset: 0, waitForData: 0 }, () => {})
+
+  it('rejects a stream whose connection is cut before its end, after relaying what came', async () => {
+    body =
+      'data: {"id":"e1","source":"customer","kind":"message","offset":0,"creation_utc":"2026-01-01T00:00:00Z","trace_id":"t","correlation_id":"t","data":{"message":"hi","participant":{"display_name":"c"}},"metadata":{},"deleted":false}\n\n'
+    cut = true
+    try {
+      const events: ParlantEvent[] = []
+      const opening = await createParlantClient({
+        baseUrl: url,
+        breaker: false,
+        retry: false,
+        logger: captureLogger().logger,
+      }).events.stream('s1', { minOffset: 0, waitForData: 30 }, (event) => events.push(event))
+      if (opening.kind !== 'stream') throw new Error('expected a stream')
+      await expect(opening.ended).rejects.toMatchObject({ name: 'ParlantUnavailable' })
+      expect(events.map((e) => e.id)).toEqual(['e1'])
+    } finally {
+      cut = false
+    }
+  })
 
   it('rejects a stream whose event is not JSON with ParlantContractError', async () => {
     body = 'data: not json\n\n'

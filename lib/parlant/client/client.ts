@@ -64,9 +64,9 @@ import {
 } from '@/lib/parlant/client/schemas'
 import { createSseParser } from '@/lib/parlant/client/sse'
 import {
-  chunksOf,
   createPooledTransport,
   type PoolOptions,
+  readChunks,
   type Transport,
   type TransportResponse,
 } from '@/lib/parlant/client/transport'
@@ -460,8 +460,12 @@ export function createParlantClient(options: ParlantClientOptions) {
     const controller = new AbortController()
     let timedOut = false
     let timer: NodeJS.Timeout | undefined
+    // Re-armed on every chunk: refreshing one timer costs less than a new one each time.
     const arm = () => {
-      clearTimeout(timer)
+      if (timer) {
+        timer.refresh()
+        return
+      }
       timer = setTimeout(() => {
         timedOut = true
         controller.abort()
@@ -532,9 +536,14 @@ export function createParlantClient(options: ParlantClientOptions) {
       try {
         const body = response.body
         if (body) {
-          for await (const chunk of chunksOf(body)) {
+          const end = await readChunks(body, (chunk) => {
             arm()
             parser.push(chunk)
+          })
+          if (end === 'closed') {
+            // A close() is the reader leaving, not a failure (and builds no error).
+            if (closing && !timedOut && !opts.signal?.aborted) return
+            throw new Error('the event stream closed before its end')
           }
         } else {
           parser.push(new TextEncoder().encode(await response.text()))

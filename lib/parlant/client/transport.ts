@@ -193,22 +193,57 @@ function abortError(signal: AbortSignal): Error {
   })
 }
 
-/** The chunks of a streamed body, whether a Node stream or a Web `ReadableStream` (`fetch`). */
-export async function* chunksOf(
-  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>
-): AsyncGenerator<Uint8Array> {
+/** How a streamed body ended: at its end, or closed before it (dropped by `cancel`, or cut). */
+export type StreamEnd = 'end' | 'closed'
+
+type Body = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>
+
+/** A Node stream (what `createPooledTransport` gives), as opposed to a Web stream (`fetch`). */
+function isNodeStream(body: Body): body is Body & NodeJS.ReadableStream & { destroy(): void } {
+  const node = body as Partial<NodeJS.ReadableStream & { destroy(): void }>
+  return typeof node.on === 'function' && typeof node.destroy === 'function'
+}
+
+/**
+ * Feeds each chunk of a streamed body to `onChunk` as it arrives. Resolves with how it ended;
+ * rejects with a read error, or with what `onChunk` threw (the body is then dropped). A Node stream
+ * is read by its events: its async iterator builds a premature-close error, stack and all, for
+ * every stream a reader leaves early, as a turn leaves its event stream.
+ */
+export function readChunks(body: Body, onChunk: (chunk: Uint8Array) => void): Promise<StreamEnd> {
+  if (!isNodeStream(body)) return readWebChunks(body, onChunk)
+  return new Promise<StreamEnd>((resolve, reject) => {
+    const onData = (chunk: Uint8Array) => {
+      try {
+        onChunk(chunk)
+      } catch (error) {
+        body.off('data', onData)
+        reject(error)
+        body.destroy()
+      }
+    }
+    body.on('data', onData)
+    body.once('end', () => resolve('end'))
+    body.once('error', reject)
+    // After 'end' or 'error' this settles nothing more.
+    body.once('close', () => resolve('closed'))
+  })
+}
+
+/** `readChunks` of a Web `ReadableStream` or any other async iterable (a `fetch` body). */
+async function readWebChunks(body: Body, onChunk: (chunk: Uint8Array) => void): Promise<StreamEnd> {
   // Checked on the value, not narrowed by type: in DOM typings where `ReadableStream` is itself
   // async-iterable (TypeScript 7's, as Sim's type-check uses) an `in` check leaves `never` below.
   if (typeof (body as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function') {
-    yield* body as AsyncIterable<Uint8Array>
-    return
+    for await (const chunk of body as AsyncIterable<Uint8Array>) onChunk(chunk)
+    return 'end'
   }
   const reader = (body as ReadableStream<Uint8Array>).getReader()
   try {
     for (;;) {
       const { done, value } = await reader.read()
-      if (done) return
-      yield value
+      if (done) return 'end'
+      onChunk(value)
     }
   } finally {
     reader.releaseLock()
