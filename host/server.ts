@@ -158,7 +158,7 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
   const bridgeRoute = async (c: Context) => (await bridge.handle(c.req.raw)) ?? c.notFound()
   app.all('/api/parlant/*', bridgeRoute)
   app.all('/api/tools/parlant/*', bridgeRoute)
-  app.post('/api/auth/socket-token', (c) =>
+  app.post('/api/auth/socket-token', async (c) =>
     realtime
       ? handleSocketTokenRequest(c.req.raw, {
           bridgeHost,
