@@ -1,7 +1,7 @@
 /**
  * The floor: the CPU this machine charges for the round trips a chat turn cannot do without,
  * made with the barest APIs (`node:http`, `pg`) and nothing of the bridge, 50 in flight as in the
- * soak. A bridge turn takes one inbound request, two Parlant requests (the post and the session's
+ * soak and 1,000 as in concurrent turns. A bridge turn takes one inbound request, two Parlant requests (the post and the session's
  * mode), one event stream (a new connection, ended by the reader) and three statements (the
  * caller's identity, the opening, the settle); their sum is what a turn costs before the bridge
  * does any work of its own. It also calibrates a machine: the same code reads twice as slow on a
@@ -20,7 +20,8 @@ import { mapConcurrent } from './lib/stats'
 
 const COUNT = Number(process.env.BENCH_FLOOR_COUNT ?? 5_000)
 const WARMUP = 500
-const CONCURRENCY = 50
+/** As many in flight as the soak, then as concurrent turns. */
+const CONCURRENCIES = [50, 1_000]
 
 /** A chat request's body and a chat result's, about the sizes the bridge's are. */
 const CHAT_REQUEST = {
@@ -53,12 +54,16 @@ async function cpuWhile(work: () => Promise<unknown>) {
   return (used.user + used.system) / 1000
 }
 
-/** CPU of this process per operation, ms: `count` runs of `operation`, `CONCURRENCY` at once. */
-async function cpuPerOperation(count: number, operation: () => Promise<unknown>) {
+/** CPU of this process per operation, ms: `count` runs of `operation`, `concurrency` at once. */
+async function cpuPerOperation(
+  count: number,
+  concurrency: number,
+  operation: () => Promise<unknown>
+) {
   const run = (n: number) =>
     mapConcurrent(
       Array.from({ length: n }, (_, i) => i),
-      CONCURRENCY,
+      concurrency,
       operation
     )
   await run(WARMUP)
@@ -76,7 +81,7 @@ async function startPeer() {
       if (m.type === 'ready' && m.url) resolve(m.url)
     })
   )
-  const drive = (target: string, count: number) =>
+  const drive = (target: string, count: number, concurrency: number) =>
     new Promise<void>((resolve, reject) => {
       const onMessage = (m: { type: string; failed?: number }) => {
         if (m.type !== 'driven') return
@@ -87,7 +92,7 @@ async function startPeer() {
       peer.on('message', onMessage)
       peer.send({
         type: 'drive',
-        job: { url: target, count, concurrency: CONCURRENCY, body: CHAT_REQUEST },
+        job: { url: target, count, concurrency, body: CHAT_REQUEST },
       })
     })
   return { url, drive, close: () => peer.send({ type: 'exit' }) }
@@ -167,41 +172,65 @@ try {
   const statement = () =>
     pool.query({ name: 'floor_select', text: 'select $1::text as v', values: [`v${i++}`] })
   const liteStatement = () => lite.query('select $1::text as v', [`v${i++}`])
-  // Inbound: the peer sends, this process answers.
-  await peer.drive(bare.url, WARMUP)
-  const inbound = (await cpuWhile(() => peer.drive(bare.url, COUNT))) / COUNT
-  const parts = {
-    inbound,
-    get: await cpuPerOperation(COUNT, () => jsonRequest(`${peer.url}/json`, 'GET')),
-    post: await cpuPerOperation(COUNT, () =>
-      jsonRequest(`${peer.url}/json`, 'POST', JSON.stringify({ kind: 'message', message: 'hi' }))
-    ),
-    stream: await cpuPerOperation(COUNT, () => eventStream(`${peer.url}/stream`)),
-    statement: await cpuPerOperation(COUNT, statement),
-    liteStatement: await cpuPerOperation(COUNT, liteStatement),
+  /** Each part's CPU per operation with `concurrency` in flight, ms. */
+  const partsAt = async (concurrency: number) => {
+    // Inbound: the peer sends, this process answers.
+    await peer.drive(bare.url, WARMUP, concurrency)
+    const inbound = (await cpuWhile(() => peer.drive(bare.url, COUNT, concurrency))) / COUNT
+    const each = (operation: () => Promise<unknown>) =>
+      cpuPerOperation(COUNT, concurrency, operation)
+    return {
+      inbound,
+      get: await each(() => jsonRequest(`${peer.url}/json`, 'GET')),
+      post: await each(() =>
+        jsonRequest(`${peer.url}/json`, 'POST', JSON.stringify({ kind: 'message', message: 'hi' }))
+      ),
+      stream: await each(() => eventStream(`${peer.url}/stream`)),
+      statement: await each(statement),
+      liteStatement: await each(liteStatement),
+    }
   }
-  const turn = (statementMs: number) =>
+  type Parts = Awaited<ReturnType<typeof partsAt>>
+  const measured: Parts[] = []
+  for (const concurrency of CONCURRENCIES) measured.push(await partsAt(concurrency))
+  const turn = (parts: Parts, statementMs: number) =>
     parts.inbound + parts.post + parts.get + parts.stream + 3 * statementMs
-  const report = (metric: string, value: number, data: Record<string, unknown> = {}) =>
+  const report = (metric: string, part: keyof Parts) =>
     rows.push({
       metric,
-      figures: ms(value),
+      figures: measured
+        .map((parts, n) => `${ms(parts[part])} (${CONCURRENCIES[n]} in flight)`)
+        .join(' · '),
       target: 'reported',
       met: null,
-      data: { ms: value, ...data },
+      data: Object.fromEntries(measured.map((parts, n) => [CONCURRENCIES[n], parts[part]])),
     })
-  report('one inbound JSON request, answered (server side)', parts.inbound)
-  report('one outbound GET on a kept-alive connection', parts.get)
-  report('one outbound JSON POST on a kept-alive connection', parts.post)
-  report('one event stream: new connection, one turn of events, ended by the reader', parts.stream)
-  report('one prepared statement round trip (PostgreSQL, pool of 10)', parts.statement)
-  report('one statement (PGlite, in process: includes the database)', parts.liteStatement)
+  report('one inbound JSON request, answered (server side)', 'inbound')
+  report('one outbound GET on a kept-alive connection', 'get')
+  report('one outbound JSON POST on a kept-alive connection', 'post')
+  report('one event stream: new connection, one turn of events, ended by the reader', 'stream')
+  report('one prepared statement round trip (PostgreSQL, pool of 10)', 'statement')
+  report('one statement (PGlite, in process: includes the database)', 'liteStatement')
   rows.push({
     metric: 'floor of a turn: 1 inbound request, 2 Parlant requests, 1 event stream, 3 statements',
-    figures: `PostgreSQL ${ms(turn(parts.statement))} · PGlite ${ms(turn(parts.liteStatement))}`,
+    figures: measured
+      .map(
+        (parts, n) =>
+          `${CONCURRENCIES[n]} in flight: PostgreSQL ${ms(turn(parts, parts.statement))}, PGlite ${ms(turn(parts, parts.liteStatement))}`
+      )
+      .join(' · '),
     target: 'reported (the soak and concurrent turns report the bridge beside it)',
     met: null,
-    data: { postgres: turn(parts.statement), pglite: turn(parts.liteStatement), parts },
+    data: Object.fromEntries(
+      measured.map((parts, n) => [
+        CONCURRENCIES[n],
+        {
+          postgres: turn(parts, parts.statement),
+          pglite: turn(parts, parts.liteStatement),
+          parts,
+        },
+      ])
+    ),
   })
 } finally {
   await pool.end()
@@ -213,6 +242,6 @@ try {
 }
 emit({
   name: 'floor',
-  config: { count: COUNT, warmup: WARMUP, concurrency: CONCURRENCY, processes: 'this | peer' },
+  config: { count: COUNT, warmup: WARMUP, concurrencies: CONCURRENCIES, processes: 'this | peer' },
   rows,
 })
