@@ -15,6 +15,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BENCHMARKS = [
   'floor',
   'chat-overhead',
+  'turn-opening',
   'agent-ops',
   'realtime-fanout',
   'concurrent-turns',
@@ -25,6 +26,7 @@ const BENCHMARKS = [
 const DISPLAY_NAMES: Record<string, string> = {
   floor: 'floor',
   'chat-overhead': 'chat overhead',
+  'turn-opening': 'turn opening',
   'agent-ops': 'agent operations',
   'realtime-fanout': 'realtime fan-out',
   'concurrent-turns': 'concurrent turns',
