@@ -8,7 +8,7 @@
  *   conversation's own customer.
  * - `createTurnTakingLease`, a conversation's first turn: the row was just created, by id.
  */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, type Column, eq, type Subquery, sql } from 'drizzle-orm'
 import {
   newTurnParams,
   newTurnValues,
@@ -105,6 +105,27 @@ export async function openOnConversation(
   }
 }
 
+/**
+ * The lease taken (for the `owner` placeholder, `ttlSeconds` long) on the conversation of the
+ * ledger row `created` inserted, if it is free; no row inserted, no lease taken. Reading the
+ * insert's output also orders the insert first.
+ */
+function takenLease(db: BridgeDatabase, created: Subquery & { conversationId: Column }) {
+  return db.$with('taken_lease').as(
+    db
+      .update(agentConversations)
+      .set(leaseTakenSet)
+      .where(
+        and(
+          eq(agentConversations.workspaceId, sql.placeholder('workspaceId')),
+          eq(agentConversations.id, sql`(select ${created.conversationId} from ${created})`),
+          leaseIsFree
+        )
+      )
+      .returning()
+  )
+}
+
 const byConversationId = preparedFor((db) => {
   const created = db
     .$with('created_turn')
@@ -115,21 +136,7 @@ const byConversationId = preparedFor((db) => {
         .onConflictDoNothing({ target: turnKeyColumns })
         .returning()
     )
-  const taken = db.$with('taken_lease').as(
-    db
-      .update(agentConversations)
-      .set(leaseTakenSet)
-      .where(
-        and(
-          eq(agentConversations.workspaceId, sql.placeholder('workspaceId')),
-          eq(agentConversations.id, sql.placeholder('conversationId')),
-          leaseIsFree,
-          // Reading the insert's output also orders it first.
-          sql`exists (select 1 from ${created})`
-        )
-      )
-      .returning()
-  )
+  const taken = takenLease(db, created)
   return db
     .with(created, taken)
     .select()
@@ -181,20 +188,7 @@ const byName = preparedFor((db) => {
       .onConflictDoNothing({ target: turnKeyColumns })
       .returning()
   )
-  const taken = db.$with('taken_lease').as(
-    db
-      .update(agentConversations)
-      .set(leaseTakenSet)
-      .where(
-        and(
-          eq(agentConversations.workspaceId, placeholder('workspaceId')),
-          // The row the insert used: reading its output also orders the insert first.
-          eq(agentConversations.id, sql`(select ${created.conversationId} from ${created})`),
-          leaseIsFree
-        )
-      )
-      .returning()
-  )
+  const taken = takenLease(db, created)
   return db
     .with(agent, conversation, created, taken)
     .select()
