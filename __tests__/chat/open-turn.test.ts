@@ -355,8 +355,17 @@ describe.each(ENGINES)('opening a turn on %s', (engine) => {
       }))
 
     const first = await leases.attempt(bed.workspaceId, name, take('q-1'))
-    expect(first?.value?.idempotencyKey).toBe('q-1')
-    expect(first?.lease?.conversation.leaseOwner).toBe(first?.lease?.owner)
+    const [firstRow] = await database.db
+      .select()
+      .from(agentChatTurns)
+      .where(eq(agentChatTurns.id, first!.value!.id))
+    expect(firstRow?.idempotencyKey).toBe('q-1')
+    expect(first?.lease?.conversation.id).toBe(conversation.id)
+    const [leased] = await database.db
+      .select()
+      .from(agentConversations)
+      .where(eq(agentConversations.id, conversation.id))
+    expect(leased?.leaseOwner).toBe(first?.lease?.owner)
     // Held by this node: the next one queues behind it without touching the database.
     let ran = false
     const queued = await leases.attempt(bed.workspaceId, name, async (lease) => {

@@ -5,14 +5,15 @@
  */
 import { generateId } from '@sim/utils/id'
 import { and, eq, sql } from 'drizzle-orm'
+import { type LeasedConversation, leasedConversationColumns } from '@/lib/parlant/chat/lease'
 import type { ParlantClient } from '@/lib/parlant/client'
 import { preparedFor } from '@/lib/parlant/db/prepared'
 import {
   type AgentConversationRow,
   agentConversations,
-  type WorkspaceAgentRow,
   workspaceAgents,
 } from '@/lib/parlant/db/schema'
+import { type TurnAgentRow, turnAgentColumns } from '@/lib/parlant/lifecycle/active-agent'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 
 /** The Parlant customer id of a Sim user (deterministic, so every node picks the same one). */
@@ -142,7 +143,7 @@ const conversationByKey = preparedFor((db) =>
 export async function findAgentAndConversation(
   db: BridgeDatabase,
   input: { workspaceId: string; agentId: string; callerKey: string; conversationKey: string }
-): Promise<{ agent?: WorkspaceAgentRow; conversation?: AgentConversationRow }> {
+): Promise<{ agent?: TurnAgentRow; conversation?: LeasedConversation }> {
   const [row] = await agentWithConversation(db).execute({
     workspaceId: input.workspaceId,
     agentId: input.agentId,
@@ -159,7 +160,7 @@ export async function findAgentAndConversation(
  */
 const agentWithConversation = preparedFor((db) =>
   db
-    .select({ agent: workspaceAgents, conversation: agentConversations })
+    .select({ agent: turnAgentColumns, conversation: leasedConversationColumns })
     .from(workspaceAgents)
     .leftJoin(
       agentConversations,

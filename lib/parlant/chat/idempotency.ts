@@ -66,6 +66,21 @@ export const newTurnValues = {
   createdBy: sql.placeholder('createdBy'),
 }
 
+/**
+ * The ledger columns a turn's opening returns: what the turn reads of its row, and the
+ * conversation the lease is taken on.
+ */
+export const openedTurnColumns = {
+  id: agentChatTurns.id,
+  conversationId: agentChatTurns.conversationId,
+  bridgeMessageId: agentChatTurns.bridgeMessageId,
+  status: agentChatTurns.status,
+  result: agentChatTurns.result,
+}
+
+/** A ledger row as a turn's opening returns it (`openedTurnColumns`). */
+export type OpenedTurnRow = Pick<AgentChatTurnRow, keyof typeof openedTurnColumns>
+
 /** The ledger's unique key: one row per idempotency key and conversation. */
 export const turnKeyColumns = [agentChatTurns.conversationId, agentChatTurns.idempotencyKey]
 

@@ -24,11 +24,25 @@ function queueKeyOf(name: ConversationName): string {
   return JSON.stringify([name.agentId, name.callerKey, name.conversationKey])
 }
 
+/**
+ * The conversation columns a lease's take returns: what a turn reads of its conversation (a wider
+ * row costs its parsing on every turn).
+ */
+export const leasedConversationColumns = {
+  id: agentConversations.id,
+  parlantCustomerId: agentConversations.parlantCustomerId,
+  parlantSessionId: agentConversations.parlantSessionId,
+  eventCursor: agentConversations.eventCursor,
+}
+
+/** A conversation as a lease's take returns it (`leasedConversationColumns`). */
+export type LeasedConversation = Pick<AgentConversationRow, keyof typeof leasedConversationColumns>
+
 /** A held lease. `lost` is aborted if a renewal finds another owner. */
 export interface HeldLease {
   owner: string
-  /** The conversation row as it stood when the lease was taken (saves a re-read). */
-  conversation: AgentConversationRow
+  /** The conversation as it stood when the lease was taken (saves a re-read). */
+  conversation: LeasedConversation
   lost: AbortSignal
   release(): Promise<void>
   /** Stops renewing and lets the next local waiter in, when a write elsewhere already released it. */
@@ -79,7 +93,7 @@ const takeStatement = preparedFor((db) =>
         leaseIsFree
       )
     )
-    .returning()
+    .returning(leasedConversationColumns)
     .prepare('parlant_lease_take')
 )
 
@@ -170,7 +184,7 @@ export function createLeaseManager(options: LeaseManagerOptions) {
     workspaceId: string,
     conversationId: string,
     owner: string,
-    conversation: AgentConversationRow,
+    conversation: LeasedConversation,
     leave: () => void
   ): HeldLease {
     const lost = new AbortController()
@@ -264,7 +278,7 @@ export function createLeaseManager(options: LeaseManagerOptions) {
     workspaceId: string,
     name: ConversationName,
     take: (lease: { owner: string; ttlSeconds: number }) => Promise<{
-      conversation: AgentConversationRow | undefined
+      conversation: LeasedConversation | undefined
       value: T
     }>
   ): Promise<{ value: T; lease: HeldLease | null } | undefined> {

@@ -12,29 +12,36 @@ import { and, type Column, eq, type Subquery, sql } from 'drizzle-orm'
 import {
   newTurnParams,
   newTurnValues,
+  type OpenedTurnRow,
+  openedTurnColumns,
   type TurnKey,
   turnKeyColumns,
 } from '@/lib/parlant/chat/idempotency'
-import type { ConversationName } from '@/lib/parlant/chat/lease'
-import { leaseIsFree, leaseTakenSet } from '@/lib/parlant/chat/lease'
+import {
+  type ConversationName,
+  type LeasedConversation,
+  leasedConversationColumns,
+  leaseIsFree,
+  leaseTakenSet,
+} from '@/lib/parlant/chat/lease'
 import { rowWithDefaults } from '@/lib/parlant/db/insert-select'
 import { preparedFor } from '@/lib/parlant/db/prepared'
+import { agentChatTurns, agentConversations, workspaceAgents } from '@/lib/parlant/db/schema'
 import {
-  type AgentChatTurnRow,
-  type AgentConversationRow,
-  agentChatTurns,
-  agentConversations,
-  type WorkspaceAgentRow,
-  workspaceAgents,
-} from '@/lib/parlant/db/schema'
-import { takesTurnsIn } from '@/lib/parlant/lifecycle/active-agent'
+  type TurnAgentRow,
+  takesTurnsIn,
+  turnAgentColumns,
+} from '@/lib/parlant/lifecycle/active-agent'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 
-/** What the statement did: `created` the row (or not: it existed), `taken` the lease (or not). */
+/**
+ * What the statement did: `created` the row (or not: it existed), `taken` the lease (or not).
+ * Rows come back with the columns a turn reads, no more.
+ */
 export interface TurnWithLease {
-  created: AgentChatTurnRow | undefined
-  /** The conversation row with the lease taken (only ever with `created`). */
-  taken: AgentConversationRow | undefined
+  created: OpenedTurnRow | undefined
+  /** The conversation with the lease taken (only ever with `created`). */
+  taken: LeasedConversation | undefined
 }
 
 /** A lease to take: for `owner`, expiring in `ttlSeconds`. */
@@ -73,9 +80,9 @@ export interface ConversationTurn extends ConversationName {
 /** The agent and conversation as read, and what the statement wrote (see `TurnWithLease`). */
 export interface OpenedOnConversation extends TurnWithLease {
   /** The agent by id alone (`activeAgentOf` checks its workspace); undefined if there is none. */
-  agent: WorkspaceAgentRow | undefined
+  agent: TurnAgentRow | undefined
   /** The conversation as it stood before the statement; undefined before its first turn. */
-  conversation: AgentConversationRow | undefined
+  conversation: LeasedConversation | undefined
 }
 
 /**
@@ -122,7 +129,7 @@ function takenLease(db: BridgeDatabase, created: Subquery & { conversationId: Co
           leaseIsFree
         )
       )
-      .returning()
+      .returning(leasedConversationColumns)
   )
 }
 
@@ -134,7 +141,7 @@ const byConversationId = preparedFor((db) => {
         .insert(agentChatTurns)
         .values(newTurnValues)
         .onConflictDoNothing({ target: turnKeyColumns })
-        .returning()
+        .returning(openedTurnColumns)
     )
   const taken = takenLease(db, created)
   return db
@@ -152,13 +159,16 @@ const byName = preparedFor((db) => {
   // index instead (`__tests__/db/lookup-plans.test.ts`).
   const agent = db.$with('agent').as(
     db
-      .select()
+      .select(turnAgentColumns)
       .from(workspaceAgents)
       .where(eq(workspaceAgents.id, placeholder('agentId')))
   )
   const conversation = db.$with('conversation').as(
     db
-      .select()
+      .select({
+        ...leasedConversationColumns,
+        workspaceAgentId: agentConversations.workspaceAgentId,
+      })
       .from(agentConversations)
       .where(
         and(
@@ -186,7 +196,7 @@ const byName = preparedFor((db) => {
           .where(sameCustomer)
       )
       .onConflictDoNothing({ target: turnKeyColumns })
-      .returning()
+      .returning(openedTurnColumns)
   )
   const taken = takenLease(db, created)
   return db

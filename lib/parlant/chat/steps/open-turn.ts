@@ -14,17 +14,18 @@ import {
 import {
   existingTurn,
   getOrCreateTurn,
+  type OpenedTurnRow,
   readTurn,
   requestHashOf,
   type TurnKey,
 } from '@/lib/parlant/chat/idempotency'
-import type { HeldLease, LeaseManager } from '@/lib/parlant/chat/lease'
+import type { HeldLease, LeasedConversation, LeaseManager } from '@/lib/parlant/chat/lease'
 import type { TurnContext } from '@/lib/parlant/chat/steps/context'
 import type { PostedMessage } from '@/lib/parlant/chat/turn'
 import { createTurnTakingLease, openOnConversation } from '@/lib/parlant/chat/turn-with-lease'
-import type { AgentChatTurnRow, AgentConversationRow } from '@/lib/parlant/db/schema'
+import type { AgentChatTurnRow } from '@/lib/parlant/db/schema'
 import { BridgeError } from '@/lib/parlant/errors'
-import { type ActiveAgentRow, activeAgentOf } from '@/lib/parlant/lifecycle/active-agent'
+import { activeAgentOf, type TurnAgentRow } from '@/lib/parlant/lifecycle/active-agent'
 import { loggableError } from '@/lib/parlant/log-error'
 import type { BridgeDatabase } from '@/lib/parlant/ports'
 import type { ChatTurnResult } from '@/lib/parlant/schemas'
@@ -67,18 +68,21 @@ function customerConflict() {
 /** Either the turn to run, or the recorded result of an already completed one. */
 export type OpenedTurn = { done: ChatTurnResult } | { open: OpenTurn }
 
+/** An agent that takes turns, as a turn reads it. */
+type TurningAgent = TurnAgentRow & { parlantAgentId: string }
+
 /** The turn this send owns, from its agent, conversation, ledger row and lease. */
 function ownedTurn(
-  agent: ActiveAgentRow,
-  conversation: AgentConversationRow,
-  turn: AgentChatTurnRow,
+  agent: TurningAgent,
+  conversation: LeasedConversation,
+  turn: OpenedTurnRow,
   lease: HeldLease,
   created: boolean,
   posted: PostedMessage | null
 ): OpenTurn {
   return {
     parlantAgentId: agent.parlantAgentId,
-    parameters: agent.agentConfig?.parameters ?? {},
+    parameters: agent.parameters ?? {},
     conversationId: conversation.id,
     parlantCustomerId: conversation.parlantCustomerId,
     turnId: turn.id,
@@ -110,9 +114,9 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
   }
   /** A new row with its lease taken in one statement: nothing to re-read, nothing posted. */
   const taken = (
-    agent: ActiveAgentRow,
-    conversation: AgentConversationRow,
-    turn: AgentChatTurnRow,
+    agent: TurningAgent,
+    conversation: LeasedConversation,
+    turn: OpenedTurnRow,
     lease: HeldLease
   ): OpenedTurn => {
     // The row became visible in the commit that took the lease: no other send can have worked on
@@ -137,7 +141,7 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
     const { agent, conversation, created } = first.value
     // Created only for an agent that takes turns (`takesTurnsIn`, the rule of `activeAgentOf`).
     if (agent && conversation && created)
-      return taken(agent as ActiveAgentRow, conversation, created, first.lease)
+      return taken(agent as TurningAgent, conversation, created, first.lease)
     // Not reached (the take needs a created row); a lease held for nothing is let go.
     await releaseLease(ctx, first.lease)
   }
@@ -199,8 +203,8 @@ export async function openTurn(ctx: TurnContext, leases: LeaseManager): Promise<
 async function turnRow(
   db: BridgeDatabase,
   key: TurnKey,
-  attempted: { value: AgentChatTurnRow | undefined } | undefined
-): Promise<{ turn: AgentChatTurnRow; created: boolean }> {
+  attempted: { value: OpenedTurnRow | undefined } | undefined
+): Promise<{ turn: OpenedTurnRow; created: boolean }> {
   if (!attempted) return getOrCreateTurn(db, key)
   if (attempted.value) return { turn: attempted.value, created: true }
   return { turn: await existingTurn(db, key), created: false }
