@@ -8,7 +8,13 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { MIN_FRAGMENT, REDACTED, redact, redactEvent } from '@/lib/parlant/client/redact'
+import {
+  MIN_FRAGMENT,
+  REDACTED,
+  redact,
+  redactDeep,
+  redactEvent,
+} from '@/lib/parlant/client/redact'
 
 const KEY_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+/='
 const key = fc
@@ -183,6 +189,47 @@ describe('redact', () => {
     )
     expect(redact('I received your message: "hello"', ['pk-live-SECRET-7f3a9c21e4b8d6'])).toBe(
       'I received your message: "hello"'
+    )
+  })
+})
+
+describe('redactDeep', () => {
+  /** What `redactDeep` must equal: every string and key redacted, in a full copy. */
+  const copyRedacted = (value: unknown, k: string): unknown => {
+    if (typeof value === 'string') return redact(value, [k])
+    if (Array.isArray(value)) return value.map((v) => copyRedacted(v, k))
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([name, v]) => [redact(name, [k]), copyRedacted(v, k)])
+      )
+    }
+    return value
+  }
+  /** JSON values whose strings and keys sometimes hold the key (`@KEY@` stands for it). */
+  const withKey = (k: string) =>
+    fc
+      .jsonValue({
+        maxDepth: 4,
+        // Strings are either plain words or hold the key.
+        stringUnit: fc.constantFrom('a', 'b', ' ', 'ü', '@KEY@'),
+      })
+      .map((value) => JSON.parse(JSON.stringify(value).replaceAll('@KEY@', k)) as unknown)
+
+  it('redacts like a full copy, shares what holds no secret and never modifies its input', () => {
+    fc.assert(
+      fc.property(
+        key.chain((k) => fc.tuple(fc.constant(k), withKey(k))),
+        ([k, value]) => {
+          const before = structuredClone(value)
+          const out = redactDeep(value, [k])
+          expect(out).toEqual(copyRedacted(value, k))
+          expect(value).toEqual(before)
+          expect(JSON.stringify(out).includes(k)).toBe(false)
+          // Nothing to redact: the very same value back, no copy.
+          if (JSON.stringify(value) === JSON.stringify(out)) expect(out).toBe(value)
+        }
+      ),
+      { numRuns: 300 }
     )
   })
 })

@@ -3,6 +3,7 @@
  * the socket handlers and the UI, so a bad value is rejected with the same message everywhere.
  */
 import { z } from 'zod'
+import { mapJsonStrings } from '@/lib/parlant/json-strings'
 
 /** Lifecycle states of a workspace agent. */
 export const agentStatusSchema = z.enum(['inactive', 'starting', 'active', 'stopping', 'error'])
@@ -74,16 +75,12 @@ export function toStorableText(value: string): string {
   return out
 }
 
-/** Every string (and key) in a JSON value made storable (`toStorableText`). */
+/**
+ * Every string (and key) in a JSON value made storable (`toStorableText`); a value that already
+ * is comes back as it was (`mapJsonStrings`).
+ */
 export function toStorable<T>(value: T): T {
-  if (typeof value === 'string') return toStorableText(value) as T
-  if (Array.isArray(value)) return value.map((item) => toStorable(item)) as T
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [toStorableText(key), toStorable(item)])
-    ) as T
-  }
-  return value
+  return mapJsonStrings(value, toStorableText)
 }
 
 /**

@@ -13,6 +13,8 @@
  * every 8 characters occur in the key is redacted where it stood in the original.
  */
 
+import { mapJsonStrings } from '@/lib/parlant/json-strings'
+
 /** What replaces a secret. */
 export const REDACTED = '[redacted]'
 
@@ -345,16 +347,12 @@ export function redact(text: string, secrets: readonly string[]): string {
   )
 }
 
-/** `redact` applied to every string inside a JSON-like value (an event's data), keys included. */
+/**
+ * `redact` applied to every string inside a JSON-like value (an event's data), keys included;
+ * what holds no secret is returned as it was (`mapJsonStrings`), the input is never modified.
+ */
 export function redactDeep<T>(value: T, secrets: readonly string[]): T {
-  if (typeof value === 'string') return redact(value, secrets) as T
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as T
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) out[redact(k, secrets)] = redactDeep(v, secrets)
-    return out as T
-  }
-  return value
+  return mapJsonStrings(value, (text) => redact(text, secrets))
 }
 
 /**
@@ -371,9 +369,9 @@ export function redactEvent<T>(event: T, secrets: readonly string[]): T {
   const redacted = redact(joined, secrets)
   if (redacted === joined) return out
   const ended = chunks[chunks.length - 1] === null
-  const data = (out as { data: Record<string, unknown> }).data
-  data.chunks = ended ? [redacted, null] : [redacted]
-  return out
+  // `out` may be `event` itself, or share its `data`: the chunks go into copies.
+  const { data } = out as { data: Record<string, unknown> }
+  return { ...out, data: { ...data, chunks: ended ? [redacted, null] : [redacted] } } as T
 }
 
 /** The chunks of a message event (as it came), or null. */
