@@ -6,7 +6,7 @@
  * the stream's wait is in milliseconds, the long poll's in Parlant's whole seconds (rounded up).
  */
 import { getErrorMessage } from '@sim/utils/errors'
-import { type CombinedSignal, combineSignals } from '@/lib/parlant/chat/signals'
+import { type LinkedController, linkedController } from '@/lib/parlant/chat/signals'
 import {
   dedupeAndSort,
   type EventBatch,
@@ -77,8 +77,7 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
   /** The cursor the primed stream starts at: a `next` from below it must not read that stream. */
   let primedFrom = 0
   /** The primed request's own signal: `close` aborts it while it is still opening. */
-  let primeSignals: { abort: AbortController; linked: CombinedSignal; settled: boolean } | null =
-    null
+  let primeSignals: { linked: LinkedController; settled: boolean } | null = null
   let emptyEnds = 0
   let wake: (() => void) | null = null
   const poke = () => {
@@ -228,8 +227,7 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
     prime(cursor) {
       if (fallback || current || opening || closed) return
       primedFrom = cursor
-      const abort = new AbortController()
-      const own = { abort, linked: combineSignals([signal, abort.signal]), settled: false }
+      const own = { linked: linkedController([signal]), settled: false }
       primeSignals = own
       const primed = open(cursor, own.linked.signal).finally(() => {
         own.settled = true
@@ -245,7 +243,7 @@ export function streamFeed(input: FeedInput & { streamWaitSeconds: number }): Ev
       current = null
       // A primed request still opening (a long poll, behind a server without streams, can wait
       // for many seconds) is aborted; an opened one was closed above without an abort error.
-      if (primeSignals && !primeSignals.settled) primeSignals.abort.abort()
+      if (primeSignals && !primeSignals.settled) primeSignals.linked.abort()
       primeSignals?.linked.dispose()
       primeSignals = null
     },

@@ -40,23 +40,45 @@ function onAbortOf(source: AbortSignal, onAbort: () => void): () => void {
   return () => set.delete(onAbort)
 }
 
-/** A signal that aborts (with the same reason) as soon as any of `sources` does. */
-export function combineSignals(sources: readonly AbortSignal[]): CombinedSignal {
+/**
+ * An abort controller that also aborts, with the source's reason, as soon as a linked source
+ * does: one signal for a turn's deadline, stop, caller and lease instead of a controller for each
+ * combination. Once aborted (or disposed) it lets go of its sources.
+ */
+export interface LinkedController {
+  readonly signal: AbortSignal
+  /** Aborts with `reason`, unless already aborted. */
+  abort(reason?: unknown): void
+  /** From now on `source` aborting aborts this too (at once if it already has). */
+  link(source: AbortSignal): void
+  /** Detaches from every source linked so far. */
+  dispose(): void
+}
+
+/** A `LinkedController`, linked to `sources` in order (the first already aborted one wins). */
+export function linkedController(sources: readonly AbortSignal[] = []): LinkedController {
   const controller = new AbortController()
-  const already = sources.find((source) => source.aborted)
-  if (already) {
-    controller.abort(already.reason)
-    return { signal: controller.signal, dispose() {} }
-  }
-  const detaches = sources.map((source) =>
-    onAbortOf(source, () => {
-      controller.abort(source.reason)
-      dispose()
-    })
-  )
+  const detaches: Array<() => void> = []
   function dispose() {
     for (const detach of detaches) detach()
     detaches.length = 0
   }
-  return { signal: controller.signal, dispose }
+  function abort(reason?: unknown) {
+    if (controller.signal.aborted) return
+    controller.abort(reason)
+    dispose()
+  }
+  function link(source: AbortSignal) {
+    if (controller.signal.aborted) return
+    if (source.aborted) abort(source.reason)
+    else detaches.push(onAbortOf(source, () => abort(source.reason)))
+  }
+  for (const source of sources) link(source)
+  return { signal: controller.signal, abort, link, dispose }
+}
+
+/** A signal that aborts (with the same reason) as soon as any of `sources` does. */
+export function combineSignals(sources: readonly AbortSignal[]): CombinedSignal {
+  const { signal, dispose } = linkedController(sources)
+  return { signal, dispose }
 }

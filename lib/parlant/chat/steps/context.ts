@@ -15,7 +15,10 @@ export interface ConversationRef {
 
 /** The turn's abort scope: deadline, agent stop, caller abort and, once held, the lease. */
 export interface TurnScope {
-  /** Aborts when the turn must stop; includes the lease's loss once `joinLease` was called. */
+  /**
+   * Aborts when the turn must stop; the same signal all turn long, which the lease's loss aborts
+   * too once `joinLease` was called.
+   */
   readonly signal: AbortSignal
   /** The error a stop of the agent fails the turn with. */
   readonly stopped: BridgeError

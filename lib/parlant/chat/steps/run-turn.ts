@@ -28,6 +28,8 @@ export function runOnSession(
 ): Promise<TurnOutcome> {
   const { deps, defaults, request, base, scope, state } = ctx
   const db = deps.host.db
+  // Every event of the turn goes to this one room.
+  const room = callerRoom(request.agentId, callerKeyOf(request))
   return runTurn({
     parlant: deps.parlant,
     sessionId,
@@ -50,7 +52,7 @@ export function runOnSession(
     },
     onEvent: (event, eventCtx) =>
       ctx.publish(
-        callerRoom(request.agentId, callerKeyOf(request)),
+        room,
         PARLANT_EVENTS.chatEvent,
         toChatEventPayload(event, { ...base, sessionId, preamble: eventCtx.preamble })
       ),

@@ -1,16 +1,20 @@
 /** The abort scope of one turn: its deadline, the agent's stop signal and the caller's abort. */
-import { type CombinedSignal, combineSignals } from '@/lib/parlant/chat/signals'
+import { linkedController } from '@/lib/parlant/chat/signals'
 import type { TurnScope } from '@/lib/parlant/chat/steps/context'
 import { BridgeError, isBridgeError } from '@/lib/parlant/errors'
 
-/** Starts the deadline and links the turn's signals; `dispose()` clears both. */
+/**
+ * Starts the deadline and links the turn's signals into one; `dispose()` clears both. One
+ * controller serves the whole turn: the deadline aborts it, and the caller's abort, the agent's
+ * stop and (once joined) the lease's loss are linked to it.
+ */
 export function openTurnScope(options: {
   deadlineMs: number
   stopSignal?: AbortSignal
   callerSignal?: AbortSignal
 }): TurnScope {
   const { deadlineMs, stopSignal, callerSignal } = options
-  const deadline = new AbortController()
+  const turn = linkedController()
   // Both errors are built only when the turn does end that way: an error captures a stack, which
   // costs CPU on every turn that never needs it.
   let deadlineError: BridgeError | undefined
@@ -21,7 +25,11 @@ export function openTurnScope(options: {
     )
     return deadlineError
   }
-  const deadlineTimer = setTimeout(() => deadline.abort(deadlineErrorOf()), deadlineMs)
+  let deadlinePassed = false
+  const deadlineTimer = setTimeout(() => {
+    deadlinePassed = true
+    turn.abort(deadlineErrorOf())
+  }, deadlineMs)
   let stopped: BridgeError | undefined
   const stoppedError = () => {
     stopped ??= new BridgeError(
@@ -30,29 +38,23 @@ export function openTurnScope(options: {
     )
     return stopped
   }
-  const sources = [deadline.signal]
-  if (callerSignal) sources.push(callerSignal)
-  if (stopSignal) sources.push(stopSignal)
-  const turnSignals = combineSignals(sources)
-  let signal = turnSignals.signal
-  let leaseSignals: CombinedSignal | undefined
+  if (callerSignal) turn.link(callerSignal)
+  if (stopSignal) turn.link(stopSignal)
 
   return {
-    get signal() {
-      return signal
-    },
+    signal: turn.signal,
     get stopped() {
       return stoppedError()
     },
     abortReason() {
-      if (deadline.signal.aborted) return deadlineErrorOf()
+      if (deadlinePassed) return deadlineErrorOf()
       if (stopSignal?.aborted) return stoppedError()
       if (callerSignal?.aborted) {
         return isBridgeError(callerSignal.reason)
           ? callerSignal.reason
           : new BridgeError('internal', 'The chat request was aborted by the caller')
       }
-      if (signal.aborted)
+      if (turn.signal.aborted)
         return new BridgeError(
           'turn_in_progress',
           'Another node took over this conversation during the turn; retry with the same idempotency key'
@@ -60,13 +62,11 @@ export function openTurnScope(options: {
       return undefined
     },
     joinLease(lost) {
-      leaseSignals = combineSignals([signal, lost])
-      signal = leaseSignals.signal
+      turn.link(lost)
     },
     dispose() {
       clearTimeout(deadlineTimer)
-      leaseSignals?.dispose()
-      turnSignals.dispose()
+      turn.dispose()
     },
   }
 }
