@@ -96,7 +96,12 @@ describe('install into a Sim checkout', () => {
     expect(listFiles(root)).not.toContain('apps/sim/lib/parlant/db/migrate.ts')
     const dbSchema = read(root, 'packages/db/parlant-schema.ts')
     expect(dbSchema).toContain("from './schema'")
-    expect(dbSchema).not.toContain('@/lib/')
+    // Sim's check:boundaries: the '@/' alias is apps/sim's alone; a package imports none of it.
+    const inPackages = listFiles(root).filter(
+      (p) => p.startsWith('packages/') && /parlant.*\.tsx?$/.test(p)
+    )
+    expect(inPackages.length).toBeGreaterThanOrEqual(2)
+    for (const file of inPackages) expect(read(root, file), file).not.toMatch(/from '@\//)
     expect(listFiles(root)).toContain('apps/realtime/src/handlers/parlant.ts')
     expect(listFiles(root)).toContain('apps/realtime/src/lib/parlant/realtime/handlers.ts')
 

@@ -3,7 +3,6 @@
  * the socket handlers and the UI, so a bad value is rejected with the same message everywhere.
  */
 import { z } from 'zod'
-import { mapJsonStrings } from '@/lib/parlant/json-strings'
 
 /** Lifecycle states of a workspace agent. */
 export const agentStatusSchema = z.enum(['inactive', 'starting', 'active', 'stopping', 'error'])
@@ -73,14 +72,6 @@ export function toStorableText(value: string): string {
     else out += value.charAt(i)
   }
   return out
-}
-
-/**
- * Every string (and key) in a JSON value made storable (`toStorableText`); a value that already
- * is comes back as it was (`mapJsonStrings`).
- */
-export function toStorable<T>(value: T): T {
-  return mapJsonStrings(value, toStorableText)
 }
 
 /**

@@ -165,10 +165,7 @@ const byName = preparedFor((db) => {
   )
   const conversation = db.$with('conversation').as(
     db
-      .select({
-        ...leasedConversationColumns,
-        workspaceAgentId: agentConversations.workspaceAgentId,
-      })
+      .select(leasedConversationColumns)
       .from(agentConversations)
       .where(
         and(

@@ -8,9 +8,10 @@ import type { TurnContext } from '@/lib/parlant/chat/steps/context'
 import type { OpenTurn } from '@/lib/parlant/chat/steps/open-turn'
 import type { TurnOutcome } from '@/lib/parlant/chat/turn'
 import type { BridgeError } from '@/lib/parlant/errors'
+import { mapJsonStrings } from '@/lib/parlant/json-strings'
 import { bridgeGuidelineIdOf } from '@/lib/parlant/lifecycle/provision'
 import { callerRoom, PARLANT_EVENTS, type TurnEndEvent } from '@/lib/parlant/realtime/events'
-import { type ChatTurnResult, toStorable } from '@/lib/parlant/schemas'
+import { type ChatTurnResult, toStorableText } from '@/lib/parlant/schemas'
 
 const MANUAL_MODE_CONTENT =
   'This conversation is in manual mode (handed off to a human agent), so the AI agent will not reply.'
@@ -26,30 +27,33 @@ export async function settleCompleted(
   const completedAt = deps.host.clock.now()
   // What Parlant said is recorded as it can be stored: a reply with a NUL or a cut emoji must not
   // fail the turn after its message was posted.
-  const result: ChatTurnResult = toStorable({
-    content:
-      outcome.outcome === 'manual_mode'
-        ? MANUAL_MODE_CONTENT
-        : outcome.messages.map((m) => m.text).join('\n\n'),
-    outcome: outcome.outcome,
-    messages: outcome.messages,
-    preambles: outcome.preambles,
-    toolCalls: outcome.toolCalls,
-    // Parlant names its own guideline ids; callers see the agent's (its configuration's) ids.
-    matchedGuidelines: outcome.matchedGuidelines.map((id) =>
-      bridgeGuidelineIdOf(turn.parlantAgentId, id)
-    ),
-    agentId: request.agentId,
-    sessionId,
-    conversationKey: request.conversationKey,
-    sessionRenewed: ctx.state.sessionRenewed === true,
-    traceId: outcome.traceId,
-    timing: {
-      startedAt: ctx.startedAt.toISOString(),
-      completedAt: completedAt.toISOString(),
-      durationMs: completedAt.getTime() - ctx.startedAt.getTime(),
+  const result: ChatTurnResult = mapJsonStrings<ChatTurnResult>(
+    {
+      content:
+        outcome.outcome === 'manual_mode'
+          ? MANUAL_MODE_CONTENT
+          : outcome.messages.map((m) => m.text).join('\n\n'),
+      outcome: outcome.outcome,
+      messages: outcome.messages,
+      preambles: outcome.preambles,
+      toolCalls: outcome.toolCalls,
+      // Parlant names its own guideline ids; callers see the agent's (its configuration's) ids.
+      matchedGuidelines: outcome.matchedGuidelines.map((id) =>
+        bridgeGuidelineIdOf(turn.parlantAgentId, id)
+      ),
+      agentId: request.agentId,
+      sessionId,
+      conversationKey: request.conversationKey,
+      sessionRenewed: ctx.state.sessionRenewed === true,
+      traceId: outcome.traceId,
+      timing: {
+        startedAt: ctx.startedAt.toISOString(),
+        completedAt: completedAt.toISOString(),
+        durationMs: completedAt.getTime() - ctx.startedAt.getTime(),
+      },
     },
-  })
+    toStorableText
+  )
   const posted = ctx.state.posted?.message
   // `runTurn` reports the posted event before it can return an outcome.
   if (!posted) throw new Error('a completed turn without its posted event')
