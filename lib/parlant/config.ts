@@ -28,7 +28,13 @@ const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(10_000)
     .default(10),
-  PARLANT_SERVER_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+  /** The client appends Parlant's paths to it (`/sessions/…`): a query or fragment would swallow them. */
+  PARLANT_SERVER_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((value) => !/[?#]/.test(value), {
+      message: "must not have a query or fragment (Parlant's paths are appended to it)",
+    })
+    .optional(),
   PARLANT_API_KEY: z.string().min(1).optional(),
   PARLANT_CHAT_TRAILING_ERROR_WAIT_MS: z.coerce
     .number({ error: 'must be a number' })
