@@ -15,6 +15,8 @@ import {
   redactDeep,
   redactEvent,
 } from '@/lib/parlant/client/redact'
+import { mapJsonStrings } from '@/lib/parlant/json-strings'
+import { toStorableText } from '@/lib/parlant/schemas'
 
 const KEY_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+/='
 const key = fc
@@ -231,6 +233,22 @@ describe('redactDeep', () => {
       ),
       { numRuns: 300 }
     )
+  })
+})
+
+describe('mapJsonStrings', () => {
+  it('keeps a `__proto__` key of parsed JSON as a key when it copies around it', () => {
+    const parsed = JSON.parse('{"q":{"__proto__":{"x":"y"},"s":"a\\u0000b"},"t":"ok"}')
+    const out = mapJsonStrings(parsed, toStorableText)
+    expect(JSON.stringify(out)).toBe('{"q":{"__proto__":{"x":"y"},"s":"a\uFFFDb"},"t":"ok"}')
+    expect(Object.getPrototypeOf(out.q)).toBe(Object.prototype)
+    expect(out.q.x).toBeUndefined()
+    // The same when the changed entry comes first and the key is copied after it.
+    const later = mapJsonStrings(
+      JSON.parse('{"s":"a\\u0000b","__proto__":{"x":"y"}}'),
+      toStorableText
+    )
+    expect(JSON.stringify(later)).toBe('{"s":"a\uFFFDb","__proto__":{"x":"y"}}')
   })
 })
 

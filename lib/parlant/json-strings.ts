@@ -38,7 +38,7 @@ function mapObject(value: object, map: (text: string) => string): object {
     const mappedKey = map(key)
     const mapped = mapJsonStrings(item, map)
     if (!out && (mappedKey !== key || mapped !== item)) out = entriesBefore(record, key)
-    if (out) out[mappedKey] = mapped
+    if (out) setOwn(out, mappedKey, mapped)
   }
   return out ?? value
 }
@@ -48,7 +48,17 @@ function entriesBefore(record: Record<string, unknown>, key: string): Record<str
   const out: Record<string, unknown> = {}
   for (const earlier in record) {
     if (earlier === key) break
-    if (Object.hasOwn(record, earlier)) out[earlier] = record[earlier]
+    if (Object.hasOwn(record, earlier)) setOwn(out, earlier, record[earlier])
   }
   return out
+}
+
+/**
+ * Sets an own property: `JSON.parse` makes `__proto__` an own key, which a plain assignment would
+ * turn into the copy's prototype instead.
+ */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown) {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  } else out[key] = value
 }
