@@ -10,16 +10,16 @@ export default class CountReporter implements Reporter {
     let failed = 0
     let skipped = 0
     for (const module of testModules) {
-      let moduleTests = 0
+      let moduleFailures = 0
       for (const test of module.children.allTests()) {
-        moduleTests += 1
         const state = test.result().state
         if (state === 'passed') passed += 1
-        else if (state === 'failed') failed += 1
+        else if (state === 'failed') moduleFailures += 1
         else skipped += 1
       }
-      // A file that failed to load, or whose hooks threw, has no passing tests to show for it.
-      if (module.state() === 'failed' && moduleTests === 0) failed += 1
+      // A file that failed to load, or whose hooks threw, failed without a failed test to show
+      // for it (a `beforeAll` that throws leaves its tests skipped): it counts as one failure.
+      failed += module.state() === 'failed' ? Math.max(1, moduleFailures) : moduleFailures
     }
     failed += unhandledErrors.length
     const tail = skipped > 0 ? `, ${skipped} skipped` : ''
